@@ -1,0 +1,155 @@
+//! Human-readable report: one block per finding, then a summary.
+
+use std::io::{self, Write};
+
+use super::text::printable;
+use super::{ReportOptions, shown};
+use crate::rules::{Rule, Severity};
+use crate::scan::{Level, Outcome, Stats};
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+
+fn severity_color(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "\x1b[1;31m",
+        Severity::High => "\x1b[31m",
+        Severity::Medium => "\x1b[33m",
+        Severity::Low => "\x1b[36m",
+    }
+}
+
+/// Writes findings, informational notes when verbose, and the summary.
+pub fn write(
+    out: &mut dyn Write,
+    rules: &[Rule],
+    outcome: &Outcome,
+    options: &ReportOptions,
+) -> io::Result<()> {
+    let paint = |code: &'static str| if options.color { code } else { "" };
+    for finding in &outcome.findings {
+        let rule = &rules[finding.rule];
+        writeln!(
+            out,
+            "{}{}:{}:{}{}  {}{}{}  {}  {}",
+            paint(BOLD),
+            printable(&finding.origin.path.to_string_lossy()),
+            finding.start.line,
+            finding.start.column,
+            paint(RESET),
+            paint(severity_color(finding.severity)),
+            finding.severity,
+            paint(RESET),
+            rule.id,
+            printable(&shown(&finding.secret, options)),
+        )?;
+        writeln!(out, "    {} (confidence {})", rule.name, finding.confidence.as_str())?;
+        if let Some(pair) = &finding.pair {
+            writeln!(
+                out,
+                "    paired with {} at {}:{}  {}",
+                rules[pair.rule].id,
+                pair.start.line,
+                pair.start.column,
+                printable(&shown(&pair.value, options)),
+            )?;
+        }
+        writeln!(out, "    {}fingerprint {}{}", paint(DIM), finding.fingerprint, paint(RESET))?;
+    }
+    if options.verbose {
+        for note in outcome.notes.iter().filter(|note| note.level == Level::Info) {
+            writeln!(out, "note: {}: {}", printable(&note.path.to_string_lossy()), note.message)?;
+        }
+    }
+    write_summary(out, outcome, options)
+}
+
+fn write_summary(out: &mut dyn Write, outcome: &Outcome, options: &ReportOptions) -> io::Result<()> {
+    let stats = &outcome.stats;
+    let count = outcome.findings.len();
+    let mut by_severity = String::new();
+    for severity in [Severity::Critical, Severity::High, Severity::Medium, Severity::Low] {
+        let n = outcome.findings.iter().filter(|f| f.severity == severity).count();
+        if n > 0 {
+            let sep = if by_severity.is_empty() { "" } else { ", " };
+            by_severity.push_str(&format!("{sep}{n} {severity}"));
+        }
+    }
+    let headline = match count {
+        0 => "no secrets found".to_owned(),
+        1 => format!("1 finding ({by_severity})"),
+        n => format!("{n} findings ({by_severity})"),
+    };
+    let color = match count {
+        0 => "\x1b[32m",
+        _ => "\x1b[1;31m",
+    };
+    let (start, end) = if options.color { (color, RESET) } else { ("", "") };
+    writeln!(
+        out,
+        "{start}{headline}{end} in {} files, {}, {:.2} s",
+        stats.files,
+        human_bytes(stats.bytes),
+        stats.elapsed.as_secs_f64()
+    )?;
+    let skipped = skipped_line(stats);
+    if !skipped.is_empty() {
+        writeln!(out, "{skipped}")?;
+    }
+    if stats.errors > 0 {
+        writeln!(out, "{} paths could not be read: the result is incomplete", stats.errors)?;
+    }
+    Ok(())
+}
+
+/// "skipped: 3 binary, 1 over the size cap, …", or empty when nothing was skipped.
+fn skipped_line(stats: &Stats) -> String {
+    let parts: Vec<String> = [
+        (stats.skipped_binary, "binary"),
+        (stats.skipped_too_large, "over the size cap"),
+        (stats.skipped_symlinks, "symbolic links"),
+        (stats.skipped_special, "special files"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let mut line = if parts.is_empty() { String::new() } else { format!("skipped: {}", parts.join(", ")) };
+    if stats.not_utf8 > 0 {
+        let sep = if line.is_empty() { "" } else { "; " };
+        line.push_str(&format!("{sep}{} not UTF-8 (scanned as bytes)", stats.not_utf8));
+    }
+    line
+}
+
+/// Bytes in B, KB, MB or GB (decimal units).
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_are_shown_in_decimal_units() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(1_500), "1.5 KB");
+        assert_eq!(human_bytes(2_345_678_901), "2.3 GB");
+    }
+
+    #[test]
+    fn skipped_line_lists_only_nonzero_counts() {
+        let stats = Stats { skipped_binary: 3, not_utf8: 2, ..Stats::default() };
+        assert_eq!(skipped_line(&stats), "skipped: 3 binary; 2 not UTF-8 (scanned as bytes)");
+        assert_eq!(skipped_line(&Stats::default()), "");
+    }
+}

@@ -1,0 +1,84 @@
+//! JSON and JSON Lines reports.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{Finding, ReportOptions, shown};
+use crate::rules::Rule;
+use crate::scan::Outcome;
+
+/// One JSON document: tool, findings, notes and stats.
+pub fn write(
+    out: &mut dyn Write,
+    rules: &[Rule],
+    outcome: &Outcome,
+    options: &ReportOptions,
+) -> io::Result<()> {
+    let findings: Vec<Value> =
+        outcome.findings.iter().map(|finding| finding_json(finding, rules, options)).collect();
+    let notes: Vec<Value> = outcome
+        .notes
+        .iter()
+        .map(|note| {
+            json!({
+                "level": note.level,
+                "path": note.path.to_string_lossy(),
+                "message": note.message,
+            })
+        })
+        .collect();
+    let document = json!({
+        "tool": { "name": "keyscan", "version": env!("CARGO_PKG_VERSION") },
+        "findings": findings,
+        "notes": notes,
+        "stats": outcome.stats,
+        "incomplete": outcome.is_incomplete(),
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+/// One finding per line, nothing else.
+pub fn write_lines(
+    out: &mut dyn Write,
+    rules: &[Rule],
+    outcome: &Outcome,
+    options: &ReportOptions,
+) -> io::Result<()> {
+    for finding in &outcome.findings {
+        serde_json::to_writer(&mut *out, &finding_json(finding, rules, options))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> Value {
+    let rule = &rules[finding.rule];
+    let mut value = json!({
+        "rule_id": rule.id,
+        "rule_name": rule.name,
+        "provider": rule.provider,
+        "severity": finding.severity,
+        "confidence": finding.confidence,
+        "path": finding.origin.path.to_string_lossy(),
+        "line": finding.start.line,
+        "column": finding.start.column,
+        "end_line": finding.end.line,
+        "end_column": finding.end.column,
+        "redacted": super::redact(&finding.secret),
+        "fingerprint": finding.fingerprint,
+    });
+    if options.show_secrets {
+        value["secret"] = json!(finding.secret);
+    }
+    if let Some(pair) = &finding.pair {
+        value["pair"] = json!({
+            "rule_id": rules[pair.rule].id,
+            "line": pair.start.line,
+            "column": pair.start.column,
+            "value": shown(&pair.value, options),
+        });
+    }
+    value
+}

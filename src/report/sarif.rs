@@ -1,0 +1,255 @@
+//! SARIF 2.1.0, shaped for GitHub code scanning.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::{Finding, ReportOptions, shown};
+use crate::rules::{Rule, Severity};
+use crate::scan::{Level, Outcome};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/keyscan/keyscan";
+const SRCROOT: &str = "%SRCROOT%";
+
+/// What to do when no rule-specific remediation is given.
+const DEFAULT_REMEDIATION: &str = "Revoke the credential with its provider and issue a new one, \
+then load it at run time from a secret store or environment variable. Deleting it from the \
+file is not enough: it stays in version control history.";
+
+/// Writes one SARIF run.
+pub fn write(
+    out: &mut dyn Write,
+    rules: &[Rule],
+    outcome: &Outcome,
+    options: &ReportOptions,
+) -> io::Result<()> {
+    let reported: Vec<usize> = if options.all_rules {
+        (0..rules.len()).collect()
+    } else {
+        let mut fired: Vec<usize> = outcome.findings.iter().map(|f| f.rule).collect();
+        fired.sort_unstable();
+        fired.dedup();
+        fired
+    };
+    let base = Base::new(&options.roots);
+    let results: Vec<Value> = outcome
+        .findings
+        .iter()
+        .map(|finding| {
+            let index = reported.binary_search(&finding.rule).expect("every fired rule is reported");
+            result(finding, index, rules, &base, options)
+        })
+        .collect();
+    let notifications: Vec<Value> = outcome
+        .notes
+        .iter()
+        .filter(|note| note.level >= Level::Warning)
+        .map(|note| {
+            json!({
+                "level": if note.level == Level::Error { "error" } else { "warning" },
+                "message": { "text": format!("{}: {}", note.path.display(), note.message) },
+                "locations": [{ "physicalLocation": { "artifactLocation": base.location(&note.path, &note.path) } }],
+            })
+        })
+        .collect();
+    let mut run = json!({
+        "tool": {
+            "driver": {
+                "name": "keyscan",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": reported.iter().map(|&i| rule_descriptor(&rules[i])).collect::<Vec<_>>(),
+            }
+        },
+        "invocations": [{
+            "executionSuccessful": !outcome.is_incomplete(),
+            "toolExecutionNotifications": notifications,
+        }],
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": { "stats": outcome.stats },
+    });
+    if let Some(root) = &base.root {
+        run["originalUriBaseIds"] = json!({ SRCROOT: { "uri": directory_uri(root) } });
+    }
+    let document = json!({ "$schema": SCHEMA, "version": "2.1.0", "runs": [run] });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+fn rule_descriptor(rule: &Rule) -> Value {
+    let remediation = rule.remediation.as_deref().unwrap_or(DEFAULT_REMEDIATION);
+    let references: String = rule.references.iter().map(|url| format!("\n- {url}")).collect();
+    let text = format!(
+        "{} ({})\n\n{}\n\nRemediation: {remediation}\n\nReferences:{references}",
+        rule.name, rule.provider, rule.description
+    );
+    let markdown_refs: String = rule.references.iter().map(|url| format!("\n- <{url}>")).collect();
+    let markdown = format!(
+        "**{}** ({})\n\n{}\n\n**Remediation:** {remediation}\n\n**References:**{markdown_refs}",
+        rule.name, rule.provider, rule.description
+    );
+    let mut descriptor = json!({
+        "id": rule.id,
+        "name": pascal_case(&rule.id),
+        "shortDescription": { "text": rule.name },
+        "fullDescription": { "text": rule.description },
+        "help": { "text": text, "markdown": markdown },
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": {
+            "tags": ["security", "secret", "external/cwe/cwe-798"],
+            "security-severity": security_severity(rule.severity),
+            "precision": rule.confidence.as_str(),
+            "problem.severity": level(rule.severity),
+            "provider": rule.provider,
+        },
+    });
+    if let Some(url) = rule.references.first() {
+        descriptor["helpUri"] = json!(url);
+    }
+    descriptor
+}
+
+fn result(finding: &Finding, rule_index: usize, rules: &[Rule], base: &Base, options: &ReportOptions) -> Value {
+    let rule = &rules[finding.rule];
+    let mut message = format!("{} found: {}", rule.name, shown(&finding.secret, options));
+    let mut properties = json!({
+        "severity": finding.severity,
+        "confidence": finding.confidence,
+        "fingerprint": finding.fingerprint,
+    });
+    if let Some(pair) = &finding.pair {
+        let id_rule = &rules[pair.rule];
+        message.push_str(&format!(
+            ", used with {} {} on line {}",
+            id_rule.name,
+            shown(&pair.value, options),
+            pair.start.line
+        ));
+        properties["pairedWith"] = json!({
+            "ruleId": id_rule.id,
+            "line": pair.start.line,
+            "column": pair.start.column,
+        });
+    }
+    json!({
+        "ruleId": rule.id,
+        "ruleIndex": rule_index,
+        "level": level(finding.severity),
+        "message": { "text": message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": base.location(&finding.origin.path, &finding.origin.relative),
+                "region": {
+                    "startLine": finding.start.line,
+                    "startColumn": finding.start.column,
+                    "endLine": finding.end.line,
+                    "endColumn": finding.end.column,
+                },
+            }
+        }],
+        "partialFingerprints": {
+            "primaryLocationLineHash": finding.line_hash,
+            "keyscanFingerprint/v1": finding.fingerprint,
+        },
+        "properties": properties,
+    })
+}
+
+/// What SARIF locations are relative to: the one scanned root (a directory, or the
+/// directory of a scanned file), or, with several roots, the working directory.
+struct Base {
+    root: Option<PathBuf>,
+    relative_to_root: bool,
+}
+
+impl Base {
+    fn new(roots: &[PathBuf]) -> Base {
+        let absolute = |path: &Path| std::path::absolute(path).ok();
+        match roots {
+            [root] => {
+                let dir = if root.is_dir() { Some(root.clone()) } else { root.parent().map(Path::to_path_buf) };
+                Base { root: dir.as_deref().and_then(absolute), relative_to_root: true }
+            }
+            _ => Base { root: std::env::current_dir().ok(), relative_to_root: false },
+        }
+    }
+
+    /// An `artifactLocation` for a path shown as `path` and found at `relative` under its root.
+    fn location(&self, path: &Path, relative: &Path) -> Value {
+        let path = if self.relative_to_root { relative } else { path };
+        if path.is_absolute() || self.root.is_none() {
+            json!({ "uri": file_uri(path) })
+        } else {
+            json!({ "uri": encode_path(path), "uriBaseId": SRCROOT })
+        }
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub's scale: over 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, below that low.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", encode_path(path))
+}
+
+fn directory_uri(path: &Path) -> String {
+    let uri = file_uri(path);
+    if uri.ends_with('/') { uri } else { uri + "/" }
+}
+
+/// Percent-encodes a path for a URI, keeping `/` and unreserved characters.
+fn encode_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_percent_encoded() {
+        assert_eq!(encode_path(Path::new("src/a b/ü#1.rs")), "src/a%20b/%C3%BC%231.rs");
+        assert_eq!(directory_uri(Path::new("/tmp/x")), "file:///tmp/x/");
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(pascal_case("nhncloud-secret-access-key"), "NhncloudSecretAccessKey");
+    }
+}

@@ -1,0 +1,53 @@
+//! Running a rule's examples and counterexamples through the engine.
+
+use super::{Example, RuleProblem};
+use crate::engine::Engine;
+
+/// Problems with the examples of every rule in `engine`: an example the rule does not
+/// match (or captures a different secret from), or a counterexample it matches.
+pub fn check_examples(engine: &Engine) -> Vec<RuleProblem> {
+    let mut problems = Vec::new();
+    for (index, rule) in engine.rules().iter().enumerate() {
+        let mut problem = |message: String| {
+            problems.push(RuleProblem {
+                source: rule.source.clone(),
+                rule_id: Some(rule.id.clone()),
+                message,
+            })
+        };
+        for example in &rule.examples {
+            let text = example.text().as_bytes();
+            if !engine.keyword_hit(text, index) {
+                problem(format!("no keyword occurs in example {:?}", example.text()));
+                continue;
+            }
+            let found = engine.scan_with_rule(text, index);
+            match example {
+                Example::Text(_) if found.is_empty() => {
+                    problem(format!("example does not match: {:?}", example.text()))
+                }
+                Example::WithSecret { secret, .. }
+                    if !found.iter().any(|range| &text[range.clone()] == secret.as_bytes()) =>
+                {
+                    let got: Vec<String> = found
+                        .iter()
+                        .map(|range| String::from_utf8_lossy(&text[range.clone()]).into_owned())
+                        .collect();
+                    problem(format!(
+                        "example should capture {secret:?} but captured {got:?}: {:?}",
+                        example.text()
+                    ))
+                }
+                _ => {}
+            }
+        }
+        for counter in &rule.counterexamples {
+            if engine.keyword_hit(counter.as_bytes(), index)
+                && !engine.scan_with_rule(counter.as_bytes(), index).is_empty()
+            {
+                problem(format!("counterexample matches: {counter:?}"));
+            }
+        }
+    }
+    problems
+}

@@ -1,0 +1,243 @@
+//! Loading rule files (built-in and user-supplied) into a validated [`RuleSet`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use regex::bytes::RegexBuilder;
+
+use super::schema::{RawRule, RuleFile};
+use super::{Pairing, Rule, RuleOptions, RuleSet};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// Largest compiled size of one rule's pattern; keeps start-up and memory bounded.
+const REGEX_SIZE_LIMIT: usize = 8 << 20;
+
+/// Where a rule came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleSource {
+    /// Compiled into the binary from `rules/<name>`.
+    Builtin(&'static str),
+    /// Loaded from a file at run time.
+    File(PathBuf),
+}
+
+impl fmt::Display for RuleSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleSource::Builtin(name) => write!(f, "built-in rules/{name}"),
+            RuleSource::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// A problem with a rule file: which file, which rule, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleProblem {
+    /// The file the problem is in.
+    pub source: RuleSource,
+    /// The rule's id, when the problem belongs to one rule.
+    pub rule_id: Option<String>,
+    /// What is wrong, in words a rule author can act on.
+    pub message: String,
+}
+
+impl fmt::Display for RuleProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.rule_id {
+            Some(id) => write!(f, "{}: rule `{id}`: {}", self.source, self.message),
+            None => write!(f, "{}: {}", self.source, self.message),
+        }
+    }
+}
+
+/// Loads the built-in rules and/or the rule files named in `options`.
+///
+/// Every problem in every file is collected, so a rule author sees them all at once.
+pub fn load_rule_set(options: &RuleOptions) -> Result<RuleSet, Vec<RuleProblem>> {
+    let mut problems = Vec::new();
+    let mut texts: Vec<(RuleSource, String)> = Vec::new();
+    if options.builtin {
+        for (name, text) in BUILTIN_RULE_FILES {
+            texts.push((RuleSource::Builtin(name), (*text).to_owned()));
+        }
+    }
+    for path in &options.paths {
+        for file in rule_files(path, &mut problems) {
+            match std::fs::read_to_string(&file) {
+                Ok(text) => texts.push((RuleSource::File(file), text)),
+                Err(err) => problems.push(file_problem(&file, format!("cannot read: {err}"))),
+            }
+        }
+    }
+    let mut raw_rules = Vec::new();
+    for (source, text) in texts {
+        match toml::from_str::<RuleFile>(&text) {
+            Ok(file) => {
+                for rule in file.rules {
+                    raw_rules.push((source.clone(), file.provider.clone(), rule));
+                }
+            }
+            Err(err) => problems.push(RuleProblem {
+                source,
+                rule_id: None,
+                message: format!("invalid rule file: {}", err.to_string().trim_end()),
+            }),
+        }
+    }
+    let rules = compile_all(raw_rules, &mut problems);
+    if problems.is_empty() {
+        Ok(RuleSet { rules })
+    } else {
+        Err(problems)
+    }
+}
+
+/// The `*.toml` files a path names: the file itself, or a directory's files, sorted.
+fn rule_files(path: &Path, problems: &mut Vec<RuleProblem>) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        if !path.exists() {
+            problems.push(file_problem(path, "no such file or directory".into()));
+            return Vec::new();
+        }
+        return vec![path.to_path_buf()];
+    }
+    match std::fs::read_dir(path) {
+        Ok(entries) => {
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|file| file.extension().is_some_and(|ext| ext == "toml"))
+                .collect();
+            files.sort();
+            files
+        }
+        Err(err) => {
+            problems.push(file_problem(path, format!("cannot read directory: {err}")));
+            Vec::new()
+        }
+    }
+}
+
+fn file_problem(path: &Path, message: String) -> RuleProblem {
+    RuleProblem { source: RuleSource::File(path.to_path_buf()), rule_id: None, message }
+}
+
+/// Compiles each raw rule, then resolves pairings once all ids are known.
+fn compile_all(
+    raw_rules: Vec<(RuleSource, String, RawRule)>,
+    problems: &mut Vec<RuleProblem>,
+) -> Vec<Rule> {
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut seen: HashMap<String, RuleSource> = HashMap::new();
+    let mut pairs = Vec::new();
+    for (source, provider, raw) in raw_rules {
+        let problem = |message: String| RuleProblem {
+            source: source.clone(),
+            rule_id: Some(raw.id.clone()),
+            message,
+        };
+        if let Some(first) = seen.get(&raw.id) {
+            problems.push(problem(format!("duplicate rule id, first defined in {first}")));
+            continue;
+        }
+        seen.insert(raw.id.clone(), source.clone());
+        let before = problems.len();
+        problems.extend(field_problems(&raw).into_iter().map(problem));
+        let regex = match RegexBuilder::new(&raw.pattern).size_limit(REGEX_SIZE_LIMIT).build() {
+            Ok(regex) => regex,
+            Err(err) => {
+                problems.push(problem(format!("invalid pattern: {err}")));
+                continue;
+            }
+        };
+        let Some(secret_group) = regex.capture_names().position(|name| name == Some("secret"))
+        else {
+            problems.push(problem("pattern has no named group `secret`".into()));
+            continue;
+        };
+        if problems.len() > before {
+            continue;
+        }
+        pairs.push((rules.len(), raw.pair));
+        rules.push(Rule {
+            id: raw.id,
+            name: raw.name,
+            description: raw.description.trim().to_owned(),
+            provider,
+            severity: raw.severity,
+            confidence: raw.confidence,
+            keywords: raw.keywords,
+            regex,
+            secret_group,
+            entropy: raw.entropy,
+            validate: raw.validate,
+            placeholder_check: raw.placeholder_check,
+            report_unpaired: raw.report_unpaired,
+            pair: None,
+            references: raw.references,
+            remediation: raw.remediation,
+            examples: raw.examples,
+            counterexamples: raw.counterexamples,
+            source,
+        });
+    }
+    for (index, pair) in pairs {
+        let Some(pair) = pair else { continue };
+        let rule = &rules[index];
+        match rules.iter().position(|other| other.id == pair.with) {
+            Some(with) if with != index => {
+                rules[index].pair = Some(Pairing { with, within_lines: pair.within_lines })
+            }
+            _ => problems.push(RuleProblem {
+                source: rule.source.clone(),
+                rule_id: Some(rule.id.clone()),
+                message: format!("[rules.pair] names `{}`, which is not another loaded rule", pair.with),
+            }),
+        }
+    }
+    rules
+}
+
+/// Problems with a rule's fields that do not need the pattern compiled.
+fn field_problems(raw: &RawRule) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !is_kebab_case(&raw.id) {
+        problems.push("id must be kebab-case: lowercase letters, digits and single dashes".into());
+    }
+    if raw.keywords.is_empty() {
+        problems.push("needs at least one keyword; the pattern only runs where one occurs".into());
+    }
+    for keyword in &raw.keywords {
+        if keyword.trim().len() < 3 {
+            problems.push(format!(
+                "keyword {keyword:?} is shorter than 3 characters and would match nearly everywhere"
+            ));
+        } else if !keyword.is_ascii() {
+            problems.push(format!("keyword {keyword:?} must be ASCII"));
+        }
+    }
+    if let Some(entropy) = raw.entropy {
+        if !(0.0..=8.0).contains(&entropy) {
+            problems.push(format!("entropy {entropy} is outside 0..=8 bits per byte"));
+        }
+    }
+    if raw.examples.is_empty() {
+        problems.push("needs at least one example".into());
+    }
+    if raw.counterexamples.is_empty() {
+        problems.push("needs at least one counterexample".into());
+    }
+    if raw.name.trim().is_empty() || raw.description.trim().is_empty() {
+        problems.push("name and description must not be empty".into());
+    }
+    problems
+}
+
+fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}

@@ -1,0 +1,183 @@
+//! Rules: the schema of rule files, loading and compiling them, and checking
+//! their examples.
+
+mod check;
+mod load;
+mod schema;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use regex::bytes::Regex;
+use serde::{Deserialize, Serialize};
+
+pub use check::check_examples;
+pub use load::{RuleProblem, RuleSource, load_rule_set};
+
+/// How much damage a leaked credential of this kind can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Limited impact, e.g. test-mode keys.
+    Low,
+    /// Scoped access to one service.
+    Medium,
+    /// Broad access to a service or account.
+    High,
+    /// Account-wide or infrastructure-wide access, private keys.
+    Critical,
+}
+
+impl Severity {
+    /// The lowercase name used in rule files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How sure a match is to be a real secret rather than a look-alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Shape or context only loosely identifies the credential.
+    Low,
+    /// Context-anchored or generic shape.
+    Medium,
+    /// Distinctive prefix, checksum or structure.
+    High,
+}
+
+impl Confidence {
+    /// The lowercase name used in rule files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// Structural checks a secret must pass after the pattern matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Validator {
+    /// A JSON Web Token whose header decodes to a JSON object with `alg`.
+    Jwt,
+    /// A GitHub-style token whose last six characters are a base62 CRC32.
+    GithubChecksum,
+}
+
+/// Pairing of a secret rule with the identifier rule it is used with.
+#[derive(Debug, Clone)]
+pub struct Pairing {
+    /// Index of the identifier rule in the rule set.
+    pub with: usize,
+    /// Largest line distance between the identifier and the secret.
+    pub within_lines: usize,
+}
+
+/// An example text a rule must match, optionally with the exact secret.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    /// The rule must match somewhere in this text.
+    Text(String),
+    /// The rule must match and capture exactly `secret`.
+    WithSecret {
+        /// Text to scan.
+        text: String,
+        /// Secret the rule must capture.
+        secret: String,
+    },
+}
+
+impl Example {
+    /// The text to scan.
+    pub fn text(&self) -> &str {
+        match self {
+            Example::Text(text) | Example::WithSecret { text, .. } => text,
+        }
+    }
+}
+
+/// A compiled detection rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable kebab-case identifier, unique in a rule set.
+    pub id: String,
+    /// Short human title.
+    pub name: String,
+    /// What the credential is and how the rule recognises it.
+    pub description: String,
+    /// Provider the credential belongs to.
+    pub provider: String,
+    /// Impact of a leak.
+    pub severity: Severity,
+    /// Likelihood that a match is real.
+    pub confidence: Confidence,
+    /// Literals of which at least one must occur for the pattern to run.
+    pub keywords: Vec<String>,
+    /// The compiled pattern.
+    pub regex: Regex,
+    /// Index of the `secret` capture group in `regex`.
+    pub secret_group: usize,
+    /// Minimum Shannon entropy of the secret, bits per byte.
+    pub entropy: Option<f64>,
+    /// Structural check of the secret.
+    pub validate: Option<Validator>,
+    /// Whether documentation placeholders are dropped.
+    pub placeholder_check: bool,
+    /// Whether a match is reported when it is not part of a pair.
+    pub report_unpaired: bool,
+    /// The identifier rule this secret rule pairs with.
+    pub pair: Option<Pairing>,
+    /// Provider documentation.
+    pub references: Vec<String>,
+    /// How to revoke and rotate the credential.
+    pub remediation: Option<String>,
+    /// Texts the rule must match.
+    pub examples: Vec<Example>,
+    /// Texts the rule must not match.
+    pub counterexamples: Vec<String>,
+    /// Where the rule was loaded from.
+    pub source: RuleSource,
+}
+
+/// An ordered, validated collection of rules with unique ids.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// All rules, in load order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Index of the rule with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|rule| rule.id == id)
+    }
+}
+
+/// Where to find rule files beyond the built-in ones.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOptions {
+    /// Whether to load the rules compiled into the binary.
+    pub builtin: bool,
+    /// Extra rule files, or directories of `*.toml` rule files.
+    pub paths: Vec<PathBuf>,
+}

@@ -1,0 +1,169 @@
+//! Drives a scan: a source's blobs through the engine into findings, with the
+//! counts and notes that make every skipped or troubled path visible.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::report::Finding;
+use crate::source::dir::{self, DirOptions};
+use crate::source::{Blob, Skip, Visitor};
+
+/// How much a note matters to the trust in the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Worth knowing; listed in JSON and with `--verbose`.
+    Info,
+    /// Always shown; the result is still complete.
+    Warning,
+    /// Content that should have been scanned was not: the result is incomplete.
+    Error,
+}
+
+/// Something about one path that the user should be able to see.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    /// How much it matters.
+    pub level: Level,
+    /// The path it is about.
+    pub path: PathBuf,
+    /// What happened, in words.
+    pub message: String,
+}
+
+/// Counts of what a scan read and skipped.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    /// Files scanned.
+    pub files: u64,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Files skipped as binary.
+    pub skipped_binary: u64,
+    /// Files skipped for exceeding the size cap.
+    pub skipped_too_large: u64,
+    /// Symbolic links not followed.
+    pub skipped_symlinks: u64,
+    /// FIFOs, sockets and devices skipped.
+    pub skipped_special: u64,
+    /// Files that are not valid UTF-8 (scanned as bytes).
+    pub not_utf8: u64,
+    /// Paths that could not be read.
+    pub errors: u64,
+    /// Wall-clock time of the scan.
+    #[serde(serialize_with = "seconds")]
+    pub elapsed: Duration,
+}
+
+impl Stats {
+    fn add(&mut self, other: &Stats) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.skipped_binary += other.skipped_binary;
+        self.skipped_too_large += other.skipped_too_large;
+        self.skipped_symlinks += other.skipped_symlinks;
+        self.skipped_special += other.skipped_special;
+        self.not_utf8 += other.not_utf8;
+        self.errors += other.errors;
+    }
+}
+
+fn seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(duration.as_secs_f64())
+}
+
+/// Everything a scan produced, sorted for stable output.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Findings, by path, line and column.
+    pub findings: Vec<Finding>,
+    /// Notes about paths, by level and path.
+    pub notes: Vec<Note>,
+    /// What was read and skipped.
+    pub stats: Stats,
+}
+
+impl Outcome {
+    /// Whether content that should have been scanned was not.
+    pub fn is_incomplete(&self) -> bool {
+        self.notes.iter().any(|note| note.level == Level::Error)
+    }
+}
+
+/// Scans files and directories under `roots`.
+pub fn scan_dirs(engine: &Engine, roots: &[PathBuf], options: &DirOptions) -> Outcome {
+    let started = Instant::now();
+    let visitors = dir::walk(roots, options, || Collector::new(engine));
+    let mut outcome = Outcome::default();
+    for visitor in visitors {
+        outcome.stats.add(&visitor.outcome.stats);
+        outcome.findings.extend(visitor.outcome.findings);
+        outcome.notes.extend(visitor.outcome.notes);
+    }
+    outcome.findings.sort_by(|a, b| {
+        (&a.origin.path, a.start, a.rule).cmp(&(&b.origin.path, b.start, b.rule))
+    });
+    outcome.notes.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.path.cmp(&b.path)));
+    outcome.stats.elapsed = started.elapsed();
+    outcome
+}
+
+/// A per-thread visitor: runs the engine on each blob and keeps what it finds.
+struct Collector<'e> {
+    engine: &'e Engine,
+    outcome: Outcome,
+}
+
+impl<'e> Collector<'e> {
+    fn new(engine: &'e Engine) -> Self {
+        Collector { engine, outcome: Outcome::default() }
+    }
+
+    fn note(&mut self, level: Level, path: PathBuf, message: String) {
+        self.outcome.notes.push(Note { level, path, message });
+    }
+}
+
+impl Visitor for Collector<'_> {
+    fn blob(&mut self, blob: Blob<'_>) {
+        let stats = &mut self.outcome.stats;
+        stats.files += 1;
+        stats.bytes += blob.data.len() as u64;
+        if std::str::from_utf8(blob.data).is_err() {
+            stats.not_utf8 += 1;
+            let message = "not valid UTF-8; scanned as bytes".to_owned();
+            self.note(Level::Info, blob.origin.path.clone(), message);
+        }
+        let matches = self.engine.scan(blob.data);
+        if !matches.is_empty() {
+            let rules = self.engine.rules();
+            let found = Finding::from_matches(rules, &blob.origin, blob.data, matches);
+            self.outcome.findings.extend(found);
+        }
+    }
+
+    fn skipped(&mut self, path: PathBuf, reason: Skip) {
+        let stats = &mut self.outcome.stats;
+        let level = match reason {
+            Skip::Binary => return stats.skipped_binary += 1,
+            Skip::Symlink => return stats.skipped_symlinks += 1,
+            Skip::TooLarge { .. } => {
+                stats.skipped_too_large += 1;
+                Level::Warning
+            }
+            Skip::SpecialFile => {
+                stats.skipped_special += 1;
+                Level::Info
+            }
+            Skip::SymlinkLoop | Skip::BadIgnoreFile(_) => Level::Warning,
+            Skip::Unreadable(_) => {
+                stats.errors += 1;
+                Level::Error
+            }
+        };
+        self.note(level, path, reason.to_string());
+    }
+}

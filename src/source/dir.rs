@@ -1,0 +1,223 @@
+//! Parallel directory walking with the `ignore` crate: honours .gitignore,
+//! .ignore and .keyscanignore, reads small files into a reused buffer and maps
+//! large ones.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{DirEntry, WalkBuilder, WalkState};
+use memmap2::Mmap;
+
+use super::{Blob, Origin, Skip, Visitor};
+
+/// File name of keyscan's own ignore file, in gitignore syntax.
+pub const IGNORE_FILE: &str = ".keyscanignore";
+
+/// Bytes inspected for a NUL to decide a file is binary.
+const BINARY_PROBE: usize = 1024;
+
+/// Files at least this large are memory-mapped instead of read.
+const MMAP_THRESHOLD: u64 = 4 << 20;
+
+/// How to walk directories.
+#[derive(Debug, Clone)]
+pub struct DirOptions {
+    /// Files larger than this many bytes are skipped.
+    pub max_file_size: u64,
+    /// Scan everything: ignore no .gitignore, .ignore or .keyscanignore.
+    pub no_ignore: bool,
+    /// Follow symbolic links.
+    pub follow_symlinks: bool,
+    /// Worker threads; 0 picks one per core.
+    pub threads: usize,
+}
+
+/// Walks `roots` in parallel and hands every file to a visitor made by `make_visitor`,
+/// one visitor per thread. Returns the visitors once the walk is done.
+pub fn walk<V, F>(roots: &[PathBuf], options: &DirOptions, make_visitor: F) -> Vec<V>
+where
+    V: Visitor,
+    F: Fn() -> V + Sync,
+{
+    let finished = Mutex::new(Vec::new());
+    for root in roots {
+        walk_root(root, options, &make_visitor, &finished);
+    }
+    finished.into_inner().unwrap_or_else(|poison| poison.into_inner())
+}
+
+fn walk_root<V, F>(root: &Path, options: &DirOptions, make_visitor: &F, finished: &Mutex<Vec<V>>)
+where
+    V: Visitor,
+    F: Fn() -> V + Sync,
+{
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .standard_filters(!options.no_ignore)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(options.follow_symlinks)
+        .threads(options.threads)
+        .filter_entry(|entry| !is_git_dir(entry));
+    if !options.no_ignore {
+        builder.add_custom_ignore_filename(IGNORE_FILE);
+    }
+    builder.build_parallel().run(|| {
+        let mut worker = Worker {
+            root,
+            options,
+            buffer: Vec::new(),
+            visitor: Some(make_visitor()),
+            finished,
+        };
+        Box::new(move |entry| {
+            worker.visit(entry);
+            WalkState::Continue
+        })
+    });
+}
+
+fn is_git_dir(entry: &DirEntry) -> bool {
+    entry.file_name() == ".git" && entry.file_type().is_some_and(|kind| kind.is_dir())
+}
+
+/// One walking thread: its read buffer and its visitor.
+struct Worker<'a, V: Visitor> {
+    root: &'a Path,
+    options: &'a DirOptions,
+    buffer: Vec<u8>,
+    visitor: Option<V>,
+    finished: &'a Mutex<Vec<V>>,
+}
+
+impl<V: Visitor> Drop for Worker<'_, V> {
+    fn drop(&mut self) {
+        if let Some(visitor) = self.visitor.take() {
+            let mut finished = self.finished.lock().unwrap_or_else(|poison| poison.into_inner());
+            finished.push(visitor);
+        }
+    }
+}
+
+impl<V: Visitor> Worker<'_, V> {
+    fn visitor(&mut self) -> &mut V {
+        self.visitor.as_mut().expect("visitor lives until the worker is dropped")
+    }
+
+    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => return self.walk_error(err),
+        };
+        let Some(kind) = entry.file_type() else { return };
+        if kind.is_dir() {
+            return;
+        }
+        let path = entry.path().to_path_buf();
+        if kind.is_symlink() {
+            return self.visitor().skipped(path, Skip::Symlink);
+        }
+        if !kind.is_file() {
+            return self.visitor().skipped(path, Skip::SpecialFile);
+        }
+        self.scan_file(path);
+    }
+
+    fn walk_error(&mut self, err: ignore::Error) {
+        let path = error_path(&err).unwrap_or_else(|| self.root.to_path_buf());
+        let reason = if is_loop(&err) {
+            Skip::SymlinkLoop
+        } else if err.is_io() {
+            Skip::Unreadable(io_reason(&err))
+        } else {
+            Skip::BadIgnoreFile(io_reason(&err))
+        };
+        self.visitor().skipped(path, reason);
+    }
+
+    fn scan_file(&mut self, path: PathBuf) {
+        let origin = self.origin(&path);
+        let mut file = match File::open(&path) {
+            Ok(file) => file,
+            Err(err) => return self.visitor().skipped(path, Skip::Unreadable(err.to_string())),
+        };
+        let size = match file.metadata() {
+            Ok(metadata) => metadata.len(),
+            Err(err) => return self.visitor().skipped(path, Skip::Unreadable(err.to_string())),
+        };
+        let limit = self.options.max_file_size;
+        if size > limit {
+            return self.visitor().skipped(path, Skip::TooLarge { size, limit });
+        }
+        if size >= MMAP_THRESHOLD {
+            // SAFETY: the map is read-only and dropped before this function returns; a file
+            // truncated by another process meanwhile is the documented risk of mmap that
+            // ripgrep and others accept for large files.
+            match unsafe { Mmap::map(&file) } {
+                Ok(map) => return self.deliver(path, origin, &map),
+                Err(err) => return self.visitor().skipped(path, Skip::Unreadable(err.to_string())),
+            }
+        }
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.clear();
+        match file.read_to_end(&mut buffer) {
+            Ok(_) => self.deliver(path, origin, &buffer),
+            Err(err) => self.visitor().skipped(path, Skip::Unreadable(err.to_string())),
+        }
+        self.buffer = buffer;
+    }
+
+    fn deliver(&mut self, path: PathBuf, origin: Origin, data: &[u8]) {
+        if memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some() {
+            return self.visitor().skipped(path, Skip::Binary);
+        }
+        self.visitor().blob(Blob { origin, data });
+    }
+
+    fn origin(&self, path: &Path) -> Origin {
+        let relative = path.strip_prefix(self.root).unwrap_or(path);
+        let relative = if relative.as_os_str().is_empty() {
+            path.file_name().map(PathBuf::from).unwrap_or_else(|| path.to_path_buf())
+        } else {
+            relative.to_path_buf()
+        };
+        let shown = path.strip_prefix(".").unwrap_or(path).to_path_buf();
+        Origin { path: shown, relative }
+    }
+}
+
+/// The path an `ignore` error is about, if it names one.
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
+fn is_loop(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        _ => false,
+    }
+}
+
+/// The innermost reason of an `ignore` error, without the path it is wrapped with.
+fn io_reason(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => io_reason(err),
+        ignore::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,73 @@
+//! Sources: everything that does I/O to produce blobs for the engine.
+
+pub mod dir;
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where a blob was seen.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Origin {
+    /// The path as the user will recognise it (relative to the working directory
+    /// when the scanned root was given relative).
+    pub path: PathBuf,
+    /// The path relative to the scanned root it was found under.
+    pub relative: PathBuf,
+}
+
+/// Content to scan and where it came from.
+#[derive(Debug)]
+pub struct Blob<'a> {
+    /// Where the content was seen.
+    pub origin: Origin,
+    /// The raw bytes.
+    pub data: &'a [u8],
+}
+
+/// Why a path was not scanned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// NUL byte in the first KiB.
+    Binary,
+    /// Larger than the size cap.
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The cap in force.
+        limit: u64,
+    },
+    /// A symbolic link, not followed.
+    Symlink,
+    /// A FIFO, socket or device.
+    SpecialFile,
+    /// A symbolic link that leads back to one of its own ancestors.
+    SymlinkLoop,
+    /// A .gitignore, .ignore or .keyscanignore line that could not be parsed.
+    BadIgnoreFile(String),
+    /// The file or directory could not be read: the result is incomplete.
+    Unreadable(String),
+}
+
+impl fmt::Display for Skip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Skip::Binary => f.write_str("binary file (NUL byte in the first KiB)"),
+            Skip::TooLarge { size, limit } => {
+                write!(f, "file is {size} bytes, over the size cap of {limit} bytes (--max-file-size)")
+            }
+            Skip::Symlink => f.write_str("symbolic link not followed (--follow-symlinks)"),
+            Skip::SpecialFile => f.write_str("not a regular file (FIFO, socket or device)"),
+            Skip::SymlinkLoop => f.write_str("symbolic link loop"),
+            Skip::BadIgnoreFile(reason) => write!(f, "ignore file problem: {reason}"),
+            Skip::Unreadable(reason) => write!(f, "cannot read: {reason}"),
+        }
+    }
+}
+
+/// Receives what a source produces; one visitor per scanning thread.
+pub trait Visitor: Send {
+    /// Content to scan.
+    fn blob(&mut self, blob: Blob<'_>);
+    /// A path that was not scanned, and why.
+    fn skipped(&mut self, path: PathBuf, reason: Skip);
+}
