@@ -130,10 +130,20 @@ fn load_rules(options: &RuleOptions) -> Result<RuleSet, u8> {
 }
 
 fn run_scan(args: &ScanArgs) -> u8 {
-    if let Some(missing) = args.paths.iter().find(|path| std::fs::symlink_metadata(path).is_err()) {
-        return fail(format_args!("{}: no such file or directory", missing.display()));
+    if let Some(missing) = args
+        .paths
+        .iter()
+        .find(|path| std::fs::symlink_metadata(path).is_err())
+    {
+        return fail(format_args!(
+            "{}: no such file or directory",
+            missing.display()
+        ));
     }
-    let rules = match load_rules(&RuleOptions { builtin: true, paths: args.rules.clone() }) {
+    let rules = match load_rules(&RuleOptions {
+        builtin: true,
+        paths: args.rules.clone(),
+    }) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -145,15 +155,30 @@ fn run_scan(args: &ScanArgs) -> u8 {
         threads: args.threads,
     };
     let outcome = scan::scan_dirs(&engine, &args.paths, &options);
-    for note in outcome.notes.iter().filter(|note| note.level >= Level::Warning) {
-        let level = if note.level == Level::Error { "error" } else { "warning" };
-        eprintln!("keyscan: {level}: {}: {}", note.path.display(), note.message);
+    for note in outcome
+        .notes
+        .iter()
+        .filter(|note| note.level >= Level::Warning)
+    {
+        let level = if note.level == Level::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        eprintln!(
+            "keyscan: {level}: {}: {}",
+            note.path.display(),
+            note.message
+        );
     }
     if let Err(err) = write_report(args, &engine, &outcome) {
         if err.kind() == io::ErrorKind::BrokenPipe {
             return exit_code(&outcome);
         }
-        let target = args.output.as_ref().map_or("standard output".into(), |p| p.display().to_string());
+        let target = args
+            .output
+            .as_ref()
+            .map_or("standard output".into(), |p| p.display().to_string());
         return fail(format_args!("cannot write the report to {target}: {err}"));
     }
     exit_code(&outcome)
@@ -174,7 +199,9 @@ fn write_report(args: &ScanArgs, engine: &Engine, outcome: &Outcome) -> io::Resu
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let options = ReportOptions {
         show_secrets: args.show_secrets,
@@ -192,12 +219,20 @@ fn write_report(args: &ScanArgs, engine: &Engine, outcome: &Outcome) -> io::Resu
 }
 
 fn list_rules(extra: &[PathBuf]) -> u8 {
-    let rules = match load_rules(&RuleOptions { builtin: true, paths: extra.to_vec() }) {
+    let rules = match load_rules(&RuleOptions {
+        builtin: true,
+        paths: extra.to_vec(),
+    }) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
     let mut out = io::stdout().lock();
-    let width = rules.rules().iter().map(|rule| rule.id.len()).max().unwrap_or(0);
+    let width = rules
+        .rules()
+        .iter()
+        .map(|rule| rule.id.len())
+        .max()
+        .unwrap_or(0);
     for rule in rules.rules() {
         let line = format!(
             "{:width$}  {:8}  {:6}  {}  ({})",
@@ -215,7 +250,10 @@ fn list_rules(extra: &[PathBuf]) -> u8 {
 }
 
 fn check_rules(files: &[PathBuf]) -> u8 {
-    let rules = match load_rules(&RuleOptions { builtin: false, paths: files.to_vec() }) {
+    let rules = match load_rules(&RuleOptions {
+        builtin: false,
+        paths: files.to_vec(),
+    }) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -225,7 +263,11 @@ fn check_rules(files: &[PathBuf]) -> u8 {
         eprintln!("keyscan: error: {problem}");
     }
     let examples: usize = engine.rules().iter().map(|rule| rule.examples.len()).sum();
-    let counter: usize = engine.rules().iter().map(|rule| rule.counterexamples.len()).sum();
+    let counter: usize = engine
+        .rules()
+        .iter()
+        .map(|rule| rule.counterexamples.len())
+        .sum();
     if problems.is_empty() {
         println!(
             "ok: {} rules, {examples} examples, {counter} counterexamples",
@@ -241,9 +283,13 @@ fn check_rules(files: &[PathBuf]) -> u8 {
 /// Parses `1234`, `512KB`, `100MB`, `1GiB` (decimal and binary units, case-insensitive).
 fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: u64 = number.parse().map_err(|_| format!("{text:?} is not a size like 100MB"))?;
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size like 100MB"))?;
     let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" => 1_000,
@@ -252,9 +298,15 @@ fn parse_size(text: &str) -> Result<u64, String> {
         "mib" => 1 << 20,
         "g" | "gb" => 1_000_000_000,
         "gib" => 1 << 30,
-        other => return Err(format!("unknown size unit {other:?}; use B, KB, MB, GB, KiB, MiB or GiB")),
+        other => {
+            return Err(format!(
+                "unknown size unit {other:?}; use B, KB, MB, GB, KiB, MiB or GiB"
+            ));
+        }
     };
-    number.checked_mul(multiplier).ok_or_else(|| format!("{text:?} is too large"))
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("{text:?} is too large"))
 }
 
 #[cfg(test)]

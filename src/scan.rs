@@ -103,10 +103,12 @@ pub fn scan_dirs(engine: &Engine, roots: &[PathBuf], options: &DirOptions) -> Ou
         outcome.findings.extend(visitor.outcome.findings);
         outcome.notes.extend(visitor.outcome.notes);
     }
-    outcome.findings.sort_by(|a, b| {
-        (&a.origin.path, a.start, a.rule).cmp(&(&b.origin.path, b.start, b.rule))
-    });
-    outcome.notes.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.path.cmp(&b.path)));
+    outcome
+        .findings
+        .sort_by(|a, b| (&a.origin.path, a.start, a.rule).cmp(&(&b.origin.path, b.start, b.rule)));
+    outcome
+        .notes
+        .sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.path.cmp(&b.path)));
     outcome.stats.elapsed = started.elapsed();
     outcome
 }
@@ -119,11 +121,18 @@ struct Collector<'e> {
 
 impl<'e> Collector<'e> {
     fn new(engine: &'e Engine) -> Self {
-        Collector { engine, outcome: Outcome::default() }
+        Collector {
+            engine,
+            outcome: Outcome::default(),
+        }
     }
 
     fn note(&mut self, level: Level, path: PathBuf, message: String) {
-        self.outcome.notes.push(Note { level, path, message });
+        self.outcome.notes.push(Note {
+            level,
+            path,
+            message,
+        });
     }
 }
 

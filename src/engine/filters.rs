@@ -22,7 +22,15 @@ pub fn shannon_entropy(bytes: &[u8]) -> f64 {
 }
 
 /// Words that mark a value as documentation or a stand-in, matched case-insensitively.
-const PLACEHOLDER_WORDS: &[&[u8]] = &[b"example", b"xxxx", b"placeholder", b"redacted", b"****", b"...", "…".as_bytes()];
+const PLACEHOLDER_WORDS: &[&[u8]] = &[
+    b"example",
+    b"xxxx",
+    b"placeholder",
+    b"redacted",
+    b"****",
+    b"...",
+    "…".as_bytes(),
+];
 
 /// Shortest run of one repeated character, or of consecutive characters (`abcdef`,
 /// `654321`), that marks a value as typed by hand.
@@ -32,7 +40,10 @@ const RUN_LIMIT: usize = 6;
 /// `{Secret Access Key}`, `<token>`, `${VAR}`, `$VAR`, `YOUR_KEY`, `xxxx`, `EXAMPLE`,
 /// or long runs of one or of consecutive characters.
 pub fn is_placeholder(secret: &[u8]) -> bool {
-    if secret.iter().any(|b| matches!(b, b'{' | b'}' | b'<' | b'>')) {
+    if secret
+        .iter()
+        .any(|b| matches!(b, b'{' | b'}' | b'<' | b'>'))
+    {
         return true;
     }
     if secret.windows(2).any(|pair| pair == b"$(") || is_shell_variable(secret) {
@@ -68,8 +79,16 @@ fn has_run(secret: &[u8]) -> bool {
     for pair in secret.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         same = if a == b { same + 1 } else { 1 };
-        up = if a.is_ascii_alphanumeric() && b == a.wrapping_add(1) { up + 1 } else { 1 };
-        down = if a.is_ascii_alphanumeric() && a == b.wrapping_add(1) { down + 1 } else { 1 };
+        up = if a.is_ascii_alphanumeric() && b == a.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if a.is_ascii_alphanumeric() && a == b.wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
         if same >= RUN_LIMIT || up >= RUN_LIMIT || down >= RUN_LIMIT {
             return true;
         }
@@ -107,14 +126,25 @@ mod tests {
             "zyxwvu98q",
             "REDACTED",
         ] {
-            assert!(is_placeholder(value.as_bytes()), "{value} should be a placeholder");
+            assert!(
+                is_placeholder(value.as_bytes()),
+                "{value} should be a placeholder"
+            );
         }
     }
 
     #[test]
     fn random_values_are_not_placeholders() {
-        for value in ["q7Vz2LmN9pR4tX8w", "Zt8$kQ2m", "a1b2c3d4e5f6a7b8", "4f8Q2b9Zt1LmN0pR7sV3wX6yA5cD8eFg"] {
-            assert!(!is_placeholder(value.as_bytes()), "{value} should not be a placeholder");
+        for value in [
+            "q7Vz2LmN9pR4tX8w",
+            "Zt8$kQ2m",
+            "a1b2c3d4e5f6a7b8",
+            "4f8Q2b9Zt1LmN0pR7sV3wX6yA5cD8eFg",
+        ] {
+            assert!(
+                !is_placeholder(value.as_bytes()),
+                "{value} should not be a placeholder"
+            );
         }
     }
 }

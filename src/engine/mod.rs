@@ -81,7 +81,10 @@ impl Engine {
     /// Secrets in `haystack` found by the rule at `rule` alone, keywords and pairing
     /// aside, for checking a rule's examples.
     pub fn scan_with_rule(&self, haystack: &[u8], rule: usize) -> Vec<Range<usize>> {
-        self.candidates(haystack, &[rule]).into_iter().map(|candidate| candidate.secret).collect()
+        self.candidates(haystack, &[rule])
+            .into_iter()
+            .map(|candidate| candidate.secret)
+            .collect()
     }
 
     fn scan_rules(&self, haystack: &[u8], rules: &[usize]) -> Vec<Match> {
@@ -98,9 +101,14 @@ impl Engine {
         for &index in rules {
             let rule = &self.rules()[index];
             for captures in rule.regex.captures_iter(haystack) {
-                let Some(secret) = captures.get(rule.secret_group) else { continue };
+                let Some(secret) = captures.get(rule.secret_group) else {
+                    continue;
+                };
                 if accepts(rule, secret.as_bytes()) {
-                    out.push(Candidate { rule: index, secret: secret.range() });
+                    out.push(Candidate {
+                        rule: index,
+                        secret: secret.range(),
+                    });
                 }
             }
         }
@@ -116,8 +124,185 @@ fn accepts(rule: &Rule, secret: &[u8]) -> bool {
     if rule.placeholder_check && is_placeholder(secret) {
         return false;
     }
-    if rule.entropy.is_some_and(|minimum| shannon_entropy(secret) < minimum) {
+    if rule
+        .entropy
+        .is_some_and(|minimum| shannon_entropy(secret) < minimum)
+    {
         return false;
     }
-    rule.validate.is_none_or(|validator| is_valid(validator, secret))
+    rule.validate
+        .is_none_or(|validator| is_valid(validator, secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::parse_rule_file;
+
+    const RULES: &str = r#"
+provider = "Test"
+
+[[rules]]
+id = "test-key-id"
+name = "Test key id"
+description = "Identifier half of a test pair."
+severity = "medium"
+confidence = "medium"
+keywords = ["test_key_id"]
+pattern = '''(?i)test_key_id\s*=\s*(?P<secret>TK[A-Z0-9]{10})'''
+report_unpaired = false
+examples = ["test_key_id = TK7Q2M9Z4R1W"]
+counterexamples = ["test_key_id = none"]
+
+[[rules]]
+id = "test-secret"
+name = "Test secret"
+description = "Secret half of a test pair."
+severity = "high"
+confidence = "medium"
+keywords = ["test_secret"]
+pattern = '''(?i)test_secret\s*=\s*(?P<secret>[A-Za-z0-9]{16})'''
+entropy = 3.0
+examples = ["test_secret = q7Vz2LmN9pR4tX8w"]
+counterexamples = ["test_secret = aaaaaaaaaaaaaaaa"]
+[rules.pair]
+with = "test-key-id"
+within_lines = 2
+
+[[rules]]
+id = "test-signed"
+name = "Test signed token"
+description = "A JWT in a signed header."
+severity = "high"
+confidence = "high"
+keywords = ["x-signed"]
+pattern = '''(?i)x-signed:\s*(?P<secret>[A-Za-z0-9._-]{20,})'''
+validate = "jwt"
+examples = ["x-signed: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"]
+counterexamples = ["x-signed: notajwtnotajwtnotajwt"]
+
+[[rules]]
+id = "test-signed-unverified"
+name = "Test unverified value"
+description = "Any value in the signed header."
+severity = "medium"
+confidence = "low"
+keywords = ["x-signed"]
+pattern = '''(?i)x-signed:\s*(?P<secret>[A-Za-z0-9._-]{20,})'''
+examples = ["x-signed: notajwtnotajwtnotajwt"]
+counterexamples = ["x-signed: short"]
+"#;
+
+    fn engine() -> Engine {
+        Engine::new(parse_rule_file("test.toml", RULES).expect("test rules load"))
+    }
+
+    fn ids(engine: &Engine, matches: &[Match]) -> Vec<String> {
+        matches
+            .iter()
+            .map(|m| engine.rules()[m.rule].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn engine_is_shareable_across_threads() {
+        fn assert_sync<T: Send + Sync>() {}
+        assert_sync::<Engine>();
+    }
+
+    #[test]
+    fn patterns_run_only_when_a_keyword_occurs_in_any_case() {
+        let engine = engine();
+        assert!(engine.scan(b"unrelated text q7Vz2LmN9pR4tX8w").is_empty());
+        let found = engine.scan(b"TEST_SECRET = q7Vz2LmN9pR4tX8w");
+        assert_eq!(ids(&engine, &found), ["test-secret"]);
+    }
+
+    #[test]
+    fn nearby_id_and_secret_form_one_paired_finding() {
+        let engine = engine();
+        let text = b"test_key_id = TK7Q2M9Z4R1W\nother = 1\ntest_secret = q7Vz2LmN9pR4tX8w\n";
+        let found = engine.scan(text);
+        assert_eq!(ids(&engine, &found), ["test-secret"]);
+        let pair = found[0].pair.as_ref().expect("paired");
+        assert_eq!(&text[pair.secret.clone()], b"TK7Q2M9Z4R1W");
+        assert_eq!(
+            pair.start,
+            Position {
+                line: 1,
+                column: 15
+            }
+        );
+        assert_eq!(
+            found[0].start,
+            Position {
+                line: 3,
+                column: 15
+            }
+        );
+    }
+
+    #[test]
+    fn distant_id_is_not_paired_and_unpaired_ids_stay_silent() {
+        let engine = engine();
+        let text = b"test_key_id = TK7Q2M9Z4R1W\n\n\n\ntest_secret = q7Vz2LmN9pR4tX8w\n";
+        let found = engine.scan(text);
+        assert_eq!(ids(&engine, &found), ["test-secret"]);
+        assert!(found[0].pair.is_none());
+        assert!(engine.scan(b"test_key_id = TK7Q2M9Z4R1W").is_empty());
+    }
+
+    #[test]
+    fn specific_rule_wins_overlaps_and_fallback_reports_the_rest() {
+        let engine = engine();
+        let jwt = b"x-signed: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+        assert_eq!(ids(&engine, &engine.scan(jwt)), ["test-signed"]);
+        let opaque = b"x-signed: notajwtnotajwtnotajwt";
+        assert_eq!(
+            ids(&engine, &engine.scan(opaque)),
+            ["test-signed-unverified"]
+        );
+    }
+
+    #[test]
+    fn placeholders_and_low_entropy_values_are_dropped() {
+        let engine = engine();
+        assert!(engine.scan(b"test_secret = aaaaaaaaaaaaaaaa").is_empty());
+        assert!(engine.scan(b"test_secret = abababababababab").is_empty());
+        assert!(engine.scan(b"test_secret = YOURSECRETKEY123").is_empty());
+    }
+
+    #[test]
+    fn positions_point_at_the_secret() {
+        let engine = engine();
+        let text = "// é\n  test_secret = q7Vz2LmN9pR4tX8w".as_bytes();
+        let found = engine.scan(text);
+        assert_eq!(
+            found[0].start,
+            Position {
+                line: 2,
+                column: 17
+            }
+        );
+        assert_eq!(
+            found[0].end,
+            Position {
+                line: 2,
+                column: 33
+            }
+        );
+        assert_eq!(&text[found[0].secret.clone()], b"q7Vz2LmN9pR4tX8w");
+    }
+
+    #[test]
+    fn invalid_utf8_is_scanned_as_bytes() {
+        let engine = engine();
+        let found = engine.scan(b"\xff\xfe latin-1 \xe9\ntest_secret = q7Vz2LmN9pR4tX8w");
+        assert_eq!(ids(&engine, &found), ["test-secret"]);
+    }
+
+    #[test]
+    fn test_rules_pass_their_own_examples() {
+        assert_eq!(crate::rules::check_examples(&engine()), vec![]);
+    }
 }

@@ -31,8 +31,10 @@ pub(super) fn resolve_overlaps(mut candidates: Vec<Candidate>, rules: &[Rule]) -
 /// Computes positions, joins each secret with its nearest identifier within range,
 /// and drops identifiers that are absorbed into a pair or not reportable alone.
 pub(super) fn pair(haystack: &[u8], candidates: Vec<Candidate>, rules: &[Rule]) -> Vec<Match> {
-    let mut offsets: Vec<usize> =
-        candidates.iter().flat_map(|c| [c.secret.start, c.secret.end]).collect();
+    let mut offsets: Vec<usize> = candidates
+        .iter()
+        .flat_map(|c| [c.secret.start, c.secret.end])
+        .collect();
     offsets.sort_unstable();
     let found = positions(haystack, &offsets);
     let position_of = |offset: usize| found[offsets.partition_point(|&o| o < offset)];
@@ -48,7 +50,9 @@ pub(super) fn pair(haystack: &[u8], candidates: Vec<Candidate>, rules: &[Rule]) 
         .collect();
     let mut absorbed = vec![false; matches.len()];
     for index in 0..matches.len() {
-        let Some(pairing) = &rules[matches[index].rule].pair else { continue };
+        let Some(pairing) = &rules[matches[index].rule].pair else {
+            continue;
+        };
         let line = matches[index].start.line;
         let nearest = matches
             .iter()
@@ -62,7 +66,11 @@ pub(super) fn pair(haystack: &[u8], candidates: Vec<Candidate>, rules: &[Rule]) 
         if let Some(id_index) = nearest {
             absorbed[id_index] = true;
             let id = &matches[id_index];
-            let paired = PairedId { rule: id.rule, secret: id.secret.clone(), start: id.start };
+            let paired = PairedId {
+                rule: id.rule,
+                secret: id.secret.clone(),
+                start: id.start,
+            };
             matches[index].pair = Some(paired);
         }
     }

@@ -35,7 +35,11 @@ fn count_chars(bytes: &[u8]) -> usize {
 pub fn line_bounds(haystack: &[u8], offset: usize) -> std::ops::Range<usize> {
     let start = memchr::memrchr(b'\n', &haystack[..offset]).map_or(0, |i| i + 1);
     let end = memchr::memchr(b'\n', &haystack[offset..]).map_or(haystack.len(), |i| offset + i);
-    let end = if end > start && haystack[end - 1] == b'\r' { end - 1 } else { end };
+    let end = if end > start && haystack[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
     start..end
 }
 

@@ -36,7 +36,11 @@ impl Prefilter {
             .match_kind(MatchKind::Standard)
             .build(&keywords)
             .expect("keywords are validated ASCII literals");
-        Prefilter { automaton, rules_of_keyword, rule_count: rules.len() }
+        Prefilter {
+            automaton,
+            rules_of_keyword,
+            rule_count: rules.len(),
+        }
     }
 
     /// The rules with at least one keyword in `haystack`, in rule order.
@@ -54,6 +58,10 @@ impl Prefilter {
                 break;
             }
         }
-        hit.iter().enumerate().filter(|(_, hit)| **hit).map(|(index, _)| index).collect()
+        hit.iter()
+            .enumerate()
+            .filter(|(_, hit)| **hit)
+            .map(|(index, _)| index)
+            .collect()
     }
 }

@@ -81,14 +81,21 @@ mod tests {
         assert!(!is_valid(Validator::Jwt, no_alg.as_bytes()));
         let not_json = format!("{}.{payload}.sig", b64("hello"));
         assert!(!is_valid(Validator::Jwt, not_json.as_bytes()));
-        assert!(!is_valid(Validator::Jwt, format!("{header}.{payload}").as_bytes()));
-        assert!(!is_valid(Validator::Jwt, format!("{header}.{payload}.a.b").as_bytes()));
+        assert!(!is_valid(
+            Validator::Jwt,
+            format!("{header}.{payload}").as_bytes()
+        ));
+        assert!(!is_valid(
+            Validator::Jwt,
+            format!("{header}.{payload}.a.b").as_bytes()
+        ));
     }
 
     #[test]
     fn github_checksum_is_crc32_of_body_in_base62() {
         let body = "FAKE0aB1cD2eF3gH4iJ5kL6mN7oP8q";
-        let checksum = String::from_utf8(base62_fixed(crc32fast::hash(body.as_bytes()), 6)).unwrap();
+        let checksum =
+            String::from_utf8(base62_fixed(crc32fast::hash(body.as_bytes()), 6)).unwrap();
         let token = format!("ghp_{body}{checksum}");
         assert!(is_valid(Validator::GithubChecksum, token.as_bytes()));
         let mut broken = token.into_bytes();

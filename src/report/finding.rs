@@ -45,7 +45,12 @@ pub struct PairedFinding {
 
 impl Finding {
     /// Builds the findings of one blob from the engine's matches.
-    pub fn from_matches(rules: &[Rule], origin: &Origin, data: &[u8], matches: Vec<Match>) -> Vec<Finding> {
+    pub fn from_matches(
+        rules: &[Rule],
+        origin: &Origin,
+        data: &[u8],
+        matches: Vec<Match>,
+    ) -> Vec<Finding> {
         let mut findings: Vec<Finding> = matches
             .into_iter()
             .map(|found| {
@@ -56,7 +61,11 @@ impl Finding {
                     start: pair.start,
                     value: String::from_utf8_lossy(&data[pair.secret]).into_owned(),
                 });
-                let confidence = if pair.is_some() { Confidence::High } else { rule.confidence };
+                let confidence = if pair.is_some() {
+                    Confidence::High
+                } else {
+                    rule.confidence
+                };
                 Finding {
                     rule: found.rule,
                     origin: origin.clone(),
@@ -116,7 +125,11 @@ fn hex(bytes: &[u8]) -> String {
 /// secrets), then a fixed mask that reveals nothing about its length.
 pub fn redact(secret: &str) -> String {
     let visible = (secret.chars().count() / 8).min(4);
-    let prefix: String = secret.chars().take(visible).filter(|c| !c.is_control()).collect();
+    let prefix: String = secret
+        .chars()
+        .take(visible)
+        .filter(|c| !c.is_control())
+        .collect();
     format!("{prefix}********")
 }
 
@@ -126,7 +139,11 @@ mod tests {
 
     #[test]
     fn redaction_never_contains_the_secret() {
-        for secret in ["short", "q7Vz2LmN9pR4tX8w", "ghp_FAKE0aB1cD2eF3gH4iJ5kL6mN7oP8q9rS0tU"] {
+        for secret in [
+            "short",
+            "q7Vz2LmN9pR4tX8w",
+            "ghp_FAKE0aB1cD2eF3gH4iJ5kL6mN7oP8q9rS0tU",
+        ] {
             let shown = redact(secret);
             assert!(!shown.contains(secret));
             assert!(shown.ends_with("********"));
@@ -134,7 +151,10 @@ mod tests {
         }
         assert_eq!(redact("short"), "********");
         assert_eq!(redact("q7Vz2LmN9pR4tX8w"), "q7********");
-        assert_eq!(redact("ghp_FAKE0aB1cD2eF3gH4iJ5kL6mN7oP8q9rS0tU"), "ghp_********");
+        assert_eq!(
+            redact("ghp_FAKE0aB1cD2eF3gH4iJ5kL6mN7oP8q9rS0tU"),
+            "ghp_********"
+        );
     }
 
     #[test]
@@ -152,6 +172,9 @@ mod tests {
         let one = b"    token = 'abc123'\n";
         let two = b"token = 'zzz999'   \n";
         assert_eq!(line_hash(one, 13..19), line_hash(two, 9..15));
-        assert_ne!(line_hash(one, 13..19), line_hash(b"key = 'abc123'\n", 7..13));
+        assert_ne!(
+            line_hash(one, 13..19),
+            line_hash(b"key = 'abc123'\n", 7..13)
+        );
     }
 }

@@ -44,7 +44,12 @@ pub fn write(
             rule.id,
             printable(&shown(&finding.secret, options)),
         )?;
-        writeln!(out, "    {} (confidence {})", rule.name, finding.confidence.as_str())?;
+        writeln!(
+            out,
+            "    {} (confidence {})",
+            rule.name,
+            finding.confidence.as_str()
+        )?;
         if let Some(pair) = &finding.pair {
             writeln!(
                 out,
@@ -55,22 +60,50 @@ pub fn write(
                 printable(&shown(&pair.value, options)),
             )?;
         }
-        writeln!(out, "    {}fingerprint {}{}", paint(DIM), finding.fingerprint, paint(RESET))?;
+        writeln!(
+            out,
+            "    {}fingerprint {}{}",
+            paint(DIM),
+            finding.fingerprint,
+            paint(RESET)
+        )?;
     }
     if options.verbose {
-        for note in outcome.notes.iter().filter(|note| note.level == Level::Info) {
-            writeln!(out, "note: {}: {}", printable(&note.path.to_string_lossy()), note.message)?;
+        for note in outcome
+            .notes
+            .iter()
+            .filter(|note| note.level == Level::Info)
+        {
+            writeln!(
+                out,
+                "note: {}: {}",
+                printable(&note.path.to_string_lossy()),
+                note.message
+            )?;
         }
     }
     write_summary(out, outcome, options)
 }
 
-fn write_summary(out: &mut dyn Write, outcome: &Outcome, options: &ReportOptions) -> io::Result<()> {
+fn write_summary(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    options: &ReportOptions,
+) -> io::Result<()> {
     let stats = &outcome.stats;
     let count = outcome.findings.len();
     let mut by_severity = String::new();
-    for severity in [Severity::Critical, Severity::High, Severity::Medium, Severity::Low] {
-        let n = outcome.findings.iter().filter(|f| f.severity == severity).count();
+    for severity in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ] {
+        let n = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count();
         if n > 0 {
             let sep = if by_severity.is_empty() { "" } else { ", " };
             by_severity.push_str(&format!("{sep}{n} {severity}"));
@@ -85,7 +118,11 @@ fn write_summary(out: &mut dyn Write, outcome: &Outcome, options: &ReportOptions
         0 => "\x1b[32m",
         _ => "\x1b[1;31m",
     };
-    let (start, end) = if options.color { (color, RESET) } else { ("", "") };
+    let (start, end) = if options.color {
+        (color, RESET)
+    } else {
+        ("", "")
+    };
     writeln!(
         out,
         "{start}{headline}{end} in {} files, {}, {:.2} s",
@@ -98,7 +135,11 @@ fn write_summary(out: &mut dyn Write, outcome: &Outcome, options: &ReportOptions
         writeln!(out, "{skipped}")?;
     }
     if stats.errors > 0 {
-        writeln!(out, "{} paths could not be read: the result is incomplete", stats.errors)?;
+        writeln!(
+            out,
+            "{} paths could not be read: the result is incomplete",
+            stats.errors
+        )?;
     }
     Ok(())
 }
@@ -115,10 +156,17 @@ fn skipped_line(stats: &Stats) -> String {
     .filter(|(n, _)| *n > 0)
     .map(|(n, what)| format!("{n} {what}"))
     .collect();
-    let mut line = if parts.is_empty() { String::new() } else { format!("skipped: {}", parts.join(", ")) };
+    let mut line = if parts.is_empty() {
+        String::new()
+    } else {
+        format!("skipped: {}", parts.join(", "))
+    };
     if stats.not_utf8 > 0 {
         let sep = if line.is_empty() { "" } else { "; " };
-        line.push_str(&format!("{sep}{} not UTF-8 (scanned as bytes)", stats.not_utf8));
+        line.push_str(&format!(
+            "{sep}{} not UTF-8 (scanned as bytes)",
+            stats.not_utf8
+        ));
     }
     line
 }
@@ -132,7 +180,11 @@ fn human_bytes(bytes: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }
 
 #[cfg(test)]
@@ -148,8 +200,15 @@ mod tests {
 
     #[test]
     fn skipped_line_lists_only_nonzero_counts() {
-        let stats = Stats { skipped_binary: 3, not_utf8: 2, ..Stats::default() };
-        assert_eq!(skipped_line(&stats), "skipped: 3 binary; 2 not UTF-8 (scanned as bytes)");
+        let stats = Stats {
+            skipped_binary: 3,
+            not_utf8: 2,
+            ..Stats::default()
+        };
+        assert_eq!(
+            skipped_line(&stats),
+            "skipped: 3 binary; 2 not UTF-8 (scanned as bytes)"
+        );
         assert_eq!(skipped_line(&Stats::default()), "");
     }
 }

@@ -15,8 +15,11 @@ pub fn write(
     outcome: &Outcome,
     options: &ReportOptions,
 ) -> io::Result<()> {
-    let findings: Vec<Value> =
-        outcome.findings.iter().map(|finding| finding_json(finding, rules, options)).collect();
+    let findings: Vec<Value> = outcome
+        .findings
+        .iter()
+        .map(|finding| finding_json(finding, rules, options))
+        .collect();
     let notes: Vec<Value> = outcome
         .notes
         .iter()

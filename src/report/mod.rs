@@ -61,5 +61,9 @@ pub fn write(
 
 /// What a report shows of a secret: redacted unless the user asked to see it.
 fn shown(secret: &str, options: &ReportOptions) -> String {
-    if options.show_secrets { secret.to_owned() } else { redact(secret) }
+    if options.show_secrets {
+        secret.to_owned()
+    } else {
+        redact(secret)
+    }
 }

@@ -38,7 +38,9 @@ pub fn write(
         .findings
         .iter()
         .map(|finding| {
-            let index = reported.binary_search(&finding.rule).expect("every fired rule is reported");
+            let index = reported
+                .binary_search(&finding.rule)
+                .expect("every fired rule is reported");
             result(finding, index, rules, &base, options)
         })
         .collect();
@@ -81,12 +83,20 @@ pub fn write(
 
 fn rule_descriptor(rule: &Rule) -> Value {
     let remediation = rule.remediation.as_deref().unwrap_or(DEFAULT_REMEDIATION);
-    let references: String = rule.references.iter().map(|url| format!("\n- {url}")).collect();
+    let references: String = rule
+        .references
+        .iter()
+        .map(|url| format!("\n- {url}"))
+        .collect();
     let text = format!(
         "{} ({})\n\n{}\n\nRemediation: {remediation}\n\nReferences:{references}",
         rule.name, rule.provider, rule.description
     );
-    let markdown_refs: String = rule.references.iter().map(|url| format!("\n- <{url}>")).collect();
+    let markdown_refs: String = rule
+        .references
+        .iter()
+        .map(|url| format!("\n- <{url}>"))
+        .collect();
     let markdown = format!(
         "**{}** ({})\n\n{}\n\n**Remediation:** {remediation}\n\n**References:**{markdown_refs}",
         rule.name, rule.provider, rule.description
@@ -112,7 +122,13 @@ fn rule_descriptor(rule: &Rule) -> Value {
     descriptor
 }
 
-fn result(finding: &Finding, rule_index: usize, rules: &[Rule], base: &Base, options: &ReportOptions) -> Value {
+fn result(
+    finding: &Finding,
+    rule_index: usize,
+    rules: &[Rule],
+    base: &Base,
+    options: &ReportOptions,
+) -> Value {
     let rule = &rules[finding.rule];
     let mut message = format!("{} found: {}", rule.name, shown(&finding.secret, options));
     let mut properties = json!({
@@ -170,16 +186,30 @@ impl Base {
         let absolute = |path: &Path| std::path::absolute(path).ok();
         match roots {
             [root] => {
-                let dir = if root.is_dir() { Some(root.clone()) } else { root.parent().map(Path::to_path_buf) };
-                Base { root: dir.as_deref().and_then(absolute), relative_to_root: true }
+                let dir = if root.is_dir() {
+                    Some(root.clone())
+                } else {
+                    root.parent().map(Path::to_path_buf)
+                };
+                Base {
+                    root: dir.as_deref().and_then(absolute),
+                    relative_to_root: true,
+                }
             }
-            _ => Base { root: std::env::current_dir().ok(), relative_to_root: false },
+            _ => Base {
+                root: std::env::current_dir().ok(),
+                relative_to_root: false,
+            },
         }
     }
 
     /// An `artifactLocation` for a path shown as `path` and found at `relative` under its root.
     fn location(&self, path: &Path, relative: &Path) -> Value {
-        let path = if self.relative_to_root { relative } else { path };
+        let path = if self.relative_to_root {
+            relative
+        } else {
+            path
+        };
         if path.is_absolute() || self.root.is_none() {
             json!({ "uri": file_uri(path) })
         } else {
@@ -210,7 +240,10 @@ fn pascal_case(id: &str) -> String {
     id.split('-')
         .map(|word| {
             let mut chars = word.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -244,12 +277,18 @@ mod tests {
 
     #[test]
     fn paths_are_percent_encoded() {
-        assert_eq!(encode_path(Path::new("src/a b/ü#1.rs")), "src/a%20b/%C3%BC%231.rs");
+        assert_eq!(
+            encode_path(Path::new("src/a b/ü#1.rs")),
+            "src/a%20b/%C3%BC%231.rs"
+        );
         assert_eq!(directory_uri(Path::new("/tmp/x")), "file:///tmp/x/");
     }
 
     #[test]
     fn rule_names_are_pascal_case() {
-        assert_eq!(pascal_case("nhncloud-secret-access-key"), "NhncloudSecretAccessKey");
+        assert_eq!(
+            pascal_case("nhncloud-secret-access-key"),
+            "NhncloudSecretAccessKey"
+        );
     }
 }

@@ -27,7 +27,9 @@ pub fn check_examples(engine: &Engine) -> Vec<RuleProblem> {
                     problem(format!("example does not match: {:?}", example.text()))
                 }
                 Example::WithSecret { secret, .. }
-                    if !found.iter().any(|range| &text[range.clone()] == secret.as_bytes()) =>
+                    if !found
+                        .iter()
+                        .any(|range| &text[range.clone()] == secret.as_bytes()) =>
                 {
                     let got: Vec<String> = found
                         .iter()

@@ -21,6 +21,8 @@ pub enum RuleSource {
     Builtin(&'static str),
     /// Loaded from a file at run time.
     File(PathBuf),
+    /// Given as text by a caller of the library, under this name.
+    Inline(String),
 }
 
 impl fmt::Display for RuleSource {
@@ -28,6 +30,7 @@ impl fmt::Display for RuleSource {
         match self {
             RuleSource::Builtin(name) => write!(f, "built-in rules/{name}"),
             RuleSource::File(path) => write!(f, "{}", path.display()),
+            RuleSource::Inline(name) => f.write_str(name),
         }
     }
 }
@@ -71,6 +74,30 @@ pub fn load_rule_set(options: &RuleOptions) -> Result<RuleSet, Vec<RuleProblem>>
             }
         }
     }
+    let rules = compile_texts(texts, &mut problems);
+    if problems.is_empty() {
+        Ok(RuleSet { rules })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Builds a rule set from the text of one rule file, named `name` in problems.
+pub fn parse_rule_file(name: &str, text: &str) -> Result<RuleSet, Vec<RuleProblem>> {
+    let mut problems = Vec::new();
+    let rules = compile_texts(
+        vec![(RuleSource::Inline(name.to_owned()), text.to_owned())],
+        &mut problems,
+    );
+    if problems.is_empty() {
+        Ok(RuleSet { rules })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parses and compiles rule file texts, collecting every problem.
+fn compile_texts(texts: Vec<(RuleSource, String)>, problems: &mut Vec<RuleProblem>) -> Vec<Rule> {
     let mut raw_rules = Vec::new();
     for (source, text) in texts {
         match toml::from_str::<RuleFile>(&text) {
@@ -86,12 +113,7 @@ pub fn load_rule_set(options: &RuleOptions) -> Result<RuleSet, Vec<RuleProblem>>
             }),
         }
     }
-    let rules = compile_all(raw_rules, &mut problems);
-    if problems.is_empty() {
-        Ok(RuleSet { rules })
-    } else {
-        Err(problems)
-    }
+    compile_all(raw_rules, problems)
 }
 
 /// The `*.toml` files a path names: the file itself, or a directory's files, sorted.
@@ -120,7 +142,11 @@ fn rule_files(path: &Path, problems: &mut Vec<RuleProblem>) -> Vec<PathBuf> {
 }
 
 fn file_problem(path: &Path, message: String) -> RuleProblem {
-    RuleProblem { source: RuleSource::File(path.to_path_buf()), rule_id: None, message }
+    RuleProblem {
+        source: RuleSource::File(path.to_path_buf()),
+        rule_id: None,
+        message,
+    }
 }
 
 /// Compiles each raw rule, then resolves pairings once all ids are known.
@@ -138,20 +164,27 @@ fn compile_all(
             message,
         };
         if let Some(first) = seen.get(&raw.id) {
-            problems.push(problem(format!("duplicate rule id, first defined in {first}")));
+            problems.push(problem(format!(
+                "duplicate rule id, first defined in {first}"
+            )));
             continue;
         }
         seen.insert(raw.id.clone(), source.clone());
         let before = problems.len();
         problems.extend(field_problems(&raw).into_iter().map(problem));
-        let regex = match RegexBuilder::new(&raw.pattern).size_limit(REGEX_SIZE_LIMIT).build() {
+        let regex = match RegexBuilder::new(&raw.pattern)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+        {
             Ok(regex) => regex,
             Err(err) => {
                 problems.push(problem(format!("invalid pattern: {err}")));
                 continue;
             }
         };
-        let Some(secret_group) = regex.capture_names().position(|name| name == Some("secret"))
+        let Some(secret_group) = regex
+            .capture_names()
+            .position(|name| name == Some("secret"))
         else {
             problems.push(problem("pattern has no named group `secret`".into()));
             continue;
@@ -187,12 +220,18 @@ fn compile_all(
         let rule = &rules[index];
         match rules.iter().position(|other| other.id == pair.with) {
             Some(with) if with != index => {
-                rules[index].pair = Some(Pairing { with, within_lines: pair.within_lines })
+                rules[index].pair = Some(Pairing {
+                    with,
+                    within_lines: pair.within_lines,
+                })
             }
             _ => problems.push(RuleProblem {
                 source: rule.source.clone(),
                 rule_id: Some(rule.id.clone()),
-                message: format!("[rules.pair] names `{}`, which is not another loaded rule", pair.with),
+                message: format!(
+                    "[rules.pair] names `{}`, which is not another loaded rule",
+                    pair.with
+                ),
             }),
         }
     }
@@ -217,10 +256,8 @@ fn field_problems(raw: &RawRule) -> Vec<String> {
             problems.push(format!("keyword {keyword:?} must be ASCII"));
         }
     }
-    if let Some(entropy) = raw.entropy {
-        if !(0.0..=8.0).contains(&entropy) {
-            problems.push(format!("entropy {entropy} is outside 0..=8 bits per byte"));
-        }
+    if let Some(entropy) = raw.entropy.filter(|entropy| !(0.0..=8.0).contains(entropy)) {
+        problems.push(format!("entropy {entropy} is outside 0..=8 bits per byte"));
     }
     if raw.examples.is_empty() {
         problems.push("needs at least one example".into());
@@ -239,5 +276,129 @@ fn is_kebab_case(id: &str) -> bool {
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--")
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(id: &str, extra: &str) -> String {
+        format!(
+            r#"
+[[rules]]
+id = "{id}"
+name = "N"
+description = "D"
+severity = "high"
+keywords = ["kw_"]
+pattern = '''kw_(?P<secret>[a-z0-9]{{8}})'''
+examples = ["kw_q7vz2lmn"]
+counterexamples = ["kw_"]
+{extra}
+"#
+        )
+    }
+
+    fn problems(text: &str) -> Vec<String> {
+        match parse_rule_file("t.toml", text) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn a_valid_file_loads() {
+        let text = format!("provider = \"P\"\n{}", rule("good-rule", ""));
+        assert_eq!(problems(&text), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_problem_names_file_rule_and_cause() {
+        let text = format!(
+            "provider = \"P\"\n{}{}{}{}",
+            rule("dup", ""),
+            rule("dup", ""),
+            rule("Bad_Id", ""),
+            rule("paired", "[rules.pair]\nwith = \"missing\""),
+        );
+        let found = problems(&text);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("t.toml: rule `dup`: duplicate rule id")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("`Bad_Id`: id must be kebab-case")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("`paired`: [rules.pair] names `missing`")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn bad_patterns_are_reported() {
+        let bad_regex = format!("provider = \"P\"\n{}", rule("r", "")).replace("{8}", "(");
+        assert!(
+            problems(&bad_regex)
+                .iter()
+                .any(|p| p.contains("`r`: invalid pattern"))
+        );
+        let no_group = format!("provider = \"P\"\n{}", rule("r", "")).replace("?P<secret>", "");
+        assert!(
+            problems(&no_group)
+                .iter()
+                .any(|p| p.contains("`r`: pattern has no named group `secret`"))
+        );
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_reported_with_their_place() {
+        let typo = format!("provider = \"P\"\n{}", rule("r", "entrop = 3.0"));
+        let found = problems(&typo);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("t.toml: invalid rule file") && p.contains("entrop")),
+            "{found:?}"
+        );
+        let severity =
+            format!("provider = \"P\"\n{}", rule("r", "")).replace("\"high\"", "\"urgent\"");
+        assert!(problems(&severity).iter().any(|p| p.contains("urgent")));
+    }
+
+    #[test]
+    fn rules_without_keywords_or_examples_are_rejected() {
+        let text = format!("provider = \"P\"\n{}", rule("r", ""))
+            .replace("keywords = [\"kw_\"]", "keywords = []")
+            .replace("examples = [\"kw_q7vz2lmn\"]", "examples = []");
+        let found = problems(&text);
+        assert!(
+            found.iter().any(|p| p.contains("at least one keyword")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|p| p.contains("at least one example")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn builtin_rule_files_are_embedded() {
+        assert!(!BUILTIN_RULE_FILES.is_empty());
+        assert!(
+            BUILTIN_RULE_FILES
+                .iter()
+                .all(|(name, _)| name.ends_with(".toml"))
+        );
+    }
 }

@@ -12,7 +12,7 @@ use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use check::check_examples;
-pub use load::{RuleProblem, RuleSource, load_rule_set};
+pub use load::{RuleProblem, RuleSource, load_rule_set, parse_rule_file};
 
 /// How much damage a leaked credential of this kind can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -45,7 +45,9 @@ where
     for root in roots {
         walk_root(root, options, &make_visitor, &finished);
     }
-    finished.into_inner().unwrap_or_else(|poison| poison.into_inner())
+    finished
+        .into_inner()
+        .unwrap_or_else(|poison| poison.into_inner())
 }
 
 fn walk_root<V, F>(root: &Path, options: &DirOptions, make_visitor: &F, finished: &Mutex<Vec<V>>)
@@ -95,7 +97,10 @@ struct Worker<'a, V: Visitor> {
 impl<V: Visitor> Drop for Worker<'_, V> {
     fn drop(&mut self) {
         if let Some(visitor) = self.visitor.take() {
-            let mut finished = self.finished.lock().unwrap_or_else(|poison| poison.into_inner());
+            let mut finished = self
+                .finished
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
             finished.push(visitor);
         }
     }
@@ -103,7 +108,9 @@ impl<V: Visitor> Drop for Worker<'_, V> {
 
 impl<V: Visitor> Worker<'_, V> {
     fn visitor(&mut self) -> &mut V {
-        self.visitor.as_mut().expect("visitor lives until the worker is dropped")
+        self.visitor
+            .as_mut()
+            .expect("visitor lives until the worker is dropped")
     }
 
     fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) {
@@ -111,7 +118,9 @@ impl<V: Visitor> Worker<'_, V> {
             Ok(entry) => entry,
             Err(err) => return self.walk_error(err),
         };
-        let Some(kind) = entry.file_type() else { return };
+        let Some(kind) = entry.file_type() else {
+            return;
+        };
         if kind.is_dir() {
             return;
         }
@@ -141,11 +150,19 @@ impl<V: Visitor> Worker<'_, V> {
         let origin = self.origin(&path);
         let mut file = match File::open(&path) {
             Ok(file) => file,
-            Err(err) => return self.visitor().skipped(path, Skip::Unreadable(err.to_string())),
+            Err(err) => {
+                return self
+                    .visitor()
+                    .skipped(path, Skip::Unreadable(err.to_string()));
+            }
         };
         let size = match file.metadata() {
             Ok(metadata) => metadata.len(),
-            Err(err) => return self.visitor().skipped(path, Skip::Unreadable(err.to_string())),
+            Err(err) => {
+                return self
+                    .visitor()
+                    .skipped(path, Skip::Unreadable(err.to_string()));
+            }
         };
         let limit = self.options.max_file_size;
         if size > limit {
@@ -157,14 +174,20 @@ impl<V: Visitor> Worker<'_, V> {
             // ripgrep and others accept for large files.
             match unsafe { Mmap::map(&file) } {
                 Ok(map) => return self.deliver(path, origin, &map),
-                Err(err) => return self.visitor().skipped(path, Skip::Unreadable(err.to_string())),
+                Err(err) => {
+                    return self
+                        .visitor()
+                        .skipped(path, Skip::Unreadable(err.to_string()));
+                }
             }
         }
         let mut buffer = std::mem::take(&mut self.buffer);
         buffer.clear();
         match file.read_to_end(&mut buffer) {
             Ok(_) => self.deliver(path, origin, &buffer),
-            Err(err) => self.visitor().skipped(path, Skip::Unreadable(err.to_string())),
+            Err(err) => self
+                .visitor()
+                .skipped(path, Skip::Unreadable(err.to_string())),
         }
         self.buffer = buffer;
     }
@@ -179,12 +202,17 @@ impl<V: Visitor> Worker<'_, V> {
     fn origin(&self, path: &Path) -> Origin {
         let relative = path.strip_prefix(self.root).unwrap_or(path);
         let relative = if relative.as_os_str().is_empty() {
-            path.file_name().map(PathBuf::from).unwrap_or_else(|| path.to_path_buf())
+            path.file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| path.to_path_buf())
         } else {
             relative.to_path_buf()
         };
         let shown = path.strip_prefix(".").unwrap_or(path).to_path_buf();
-        Origin { path: shown, relative }
+        Origin {
+            path: shown,
+            relative,
+        }
     }
 }
 

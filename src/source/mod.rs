@@ -53,7 +53,10 @@ impl fmt::Display for Skip {
         match self {
             Skip::Binary => f.write_str("binary file (NUL byte in the first KiB)"),
             Skip::TooLarge { size, limit } => {
-                write!(f, "file is {size} bytes, over the size cap of {limit} bytes (--max-file-size)")
+                write!(
+                    f,
+                    "file is {size} bytes, over the size cap of {limit} bytes (--max-file-size)"
+                )
             }
             Skip::Symlink => f.write_str("symbolic link not followed (--follow-symlinks)"),
             Skip::SpecialFile => f.write_str("not a regular file (FIFO, socket or device)"),
