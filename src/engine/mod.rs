@@ -91,8 +91,7 @@ impl Engine {
         if rules.is_empty() {
             return Vec::new();
         }
-        let candidates = pairing::resolve_overlaps(self.candidates(haystack, rules), self.rules());
-        pairing::pair(haystack, candidates, self.rules())
+        pairing::resolve(haystack, self.candidates(haystack, rules), self.rules())
     }
 
     /// Matches of `rules` that pass their filters and validators.
@@ -170,6 +169,17 @@ with = "test-key-id"
 within_lines = 2
 
 [[rules]]
+id = "test-generic-secret"
+name = "Generic secret"
+description = "Any 16-character value after secret =, more severe but not paired."
+severity = "critical"
+confidence = "medium"
+keywords = ["@generic"]
+pattern = '''(?i)secret\s*=\s*(?P<secret>[A-Za-z0-9]{16})'''
+examples = ["@generic\nsecret = q7Vz2LmN9pR4tX8w"]
+counterexamples = ["@generic\nsecret = short"]
+
+[[rules]]
 id = "test-signed"
 name = "Test signed token"
 description = "A JWT in a signed header."
@@ -240,6 +250,15 @@ counterexamples = ["x-signed: short"]
                 column: 15
             }
         );
+    }
+
+    #[test]
+    fn a_paired_secret_outranks_a_generic_rule_on_the_same_span() {
+        let engine = engine();
+        let paired = b"@generic\ntest_key_id = TK7Q2M9Z4R1W\ntest_secret = q7Vz2LmN9pR4tX8w\n";
+        assert_eq!(ids(&engine, &engine.scan(paired)), ["test-secret"]);
+        let alone = b"@generic\ntest_secret = q7Vz2LmN9pR4tX8w\n";
+        assert_eq!(ids(&engine, &engine.scan(alone)), ["test-generic-secret"]);
     }
 
     #[test]

@@ -2,35 +2,27 @@
 
 use std::collections::BTreeMap;
 
-use super::position::positions;
+use super::position::{Position, positions};
 use super::{Candidate, Match, PairedId};
-use crate::rules::Rule;
+use crate::rules::{Confidence, Rule};
 
-/// Keeps, among matches whose secrets overlap, the most specific one: higher
-/// confidence, then higher severity, then the longer secret, then the earlier rule.
-pub(super) fn resolve_overlaps(mut candidates: Vec<Candidate>, rules: &[Rule]) -> Vec<Candidate> {
-    candidates.sort_by(|a, b| {
-        let (ra, rb) = (&rules[a.rule], &rules[b.rule]);
-        (rb.confidence, rb.severity, b.secret.len())
-            .cmp(&(ra.confidence, ra.severity, a.secret.len()))
-            .then(a.rule.cmp(&b.rule))
-            .then(a.secret.start.cmp(&b.secret.start))
-    });
-    // Accepted secrets by start offset; accepted secrets never overlap each other.
-    let mut accepted: BTreeMap<usize, Candidate> = BTreeMap::new();
-    for candidate in candidates {
-        let before = accepted.range(..candidate.secret.end).next_back();
-        let overlaps = before.is_some_and(|(_, other)| other.secret.end > candidate.secret.start);
-        if !overlaps {
-            accepted.insert(candidate.secret.start, candidate);
-        }
-    }
-    accepted.into_values().collect()
+/// A candidate with its positions, before overlaps are resolved.
+struct Located {
+    candidate: Candidate,
+    start: Position,
+    end: Position,
 }
 
-/// Computes positions, joins each secret with its nearest identifier within range,
-/// and drops identifiers that are absorbed into a pair or not reportable alone.
-pub(super) fn pair(haystack: &[u8], candidates: Vec<Candidate>, rules: &[Rule]) -> Vec<Match> {
+/// Turns filtered candidates into matches: locates them, keeps the most specific of
+/// overlapping secrets, joins each secret with its nearest identifier, and drops
+/// identifiers that are absorbed into a pair or not reportable alone.
+pub(super) fn resolve(haystack: &[u8], candidates: Vec<Candidate>, rules: &[Rule]) -> Vec<Match> {
+    let located = locate(haystack, candidates);
+    let kept = resolve_overlaps(located, rules);
+    pair(kept, rules)
+}
+
+fn locate(haystack: &[u8], candidates: Vec<Candidate>) -> Vec<Located> {
     let mut offsets: Vec<usize> = candidates
         .iter()
         .flat_map(|c| [c.secret.start, c.secret.end])
@@ -38,46 +30,128 @@ pub(super) fn pair(haystack: &[u8], candidates: Vec<Candidate>, rules: &[Rule]) 
     offsets.sort_unstable();
     let found = positions(haystack, &offsets);
     let position_of = |offset: usize| found[offsets.partition_point(|&o| o < offset)];
-    let mut matches: Vec<Match> = candidates
+    candidates
         .into_iter()
-        .map(|c| Match {
-            rule: c.rule,
-            start: position_of(c.secret.start),
-            end: position_of(c.secret.end),
-            secret: c.secret,
-            pair: None,
+        .map(|candidate| Located {
+            start: position_of(candidate.secret.start),
+            end: position_of(candidate.secret.end),
+            candidate,
         })
-        .collect();
-    let mut absorbed = vec![false; matches.len()];
-    for index in 0..matches.len() {
-        let Some(pairing) = &rules[matches[index].rule].pair else {
-            continue;
+        .collect()
+}
+
+/// For each candidate, the identifier it pairs with: the nearest candidate of its
+/// pairing rule within range by line, preferring the one above on a tie.
+fn partners(located: &[Located], rules: &[Rule]) -> Vec<Option<usize>> {
+    // Candidates of each rule, sorted by position, for range lookups by line.
+    let mut by_rule: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (index, item) in located.iter().enumerate() {
+        by_rule.entry(item.candidate.rule).or_default().push(index);
+    }
+    for indices in by_rule.values_mut() {
+        indices.sort_by_key(|&index| located[index].start);
+    }
+    located
+        .iter()
+        .map(|item| {
+            let pairing = rules[item.candidate.rule].pair.as_ref()?;
+            let ids = by_rule.get(&pairing.with)?;
+            let line = item.start.line;
+            let first =
+                ids.partition_point(|&id| located[id].start.line + pairing.within_lines < line);
+            ids[first..]
+                .iter()
+                .take_while(|&&id| located[id].start.line <= line + pairing.within_lines)
+                .min_by_key(|&&id| {
+                    (
+                        located[id].start.line.abs_diff(line),
+                        located[id].start > item.start,
+                    )
+                })
+                .copied()
+        })
+        .collect()
+}
+
+/// Keeps, among candidates whose secrets overlap, the most specific one: higher
+/// confidence (a secret with its identifier in range counts as high), then higher
+/// severity, then the longer secret, then the earlier rule.
+fn resolve_overlaps(located: Vec<Located>, rules: &[Rule]) -> Vec<Located> {
+    let partners = partners(&located, rules);
+    let rank = |index: usize| {
+        let Located { candidate, .. } = &located[index];
+        let rule = &rules[candidate.rule];
+        let paired = partners[index].is_some();
+        let confidence = if paired {
+            Confidence::High
+        } else {
+            rule.confidence
         };
-        let line = matches[index].start.line;
-        let nearest = matches
-            .iter()
-            .enumerate()
-            .filter(|(_, other)| other.rule == pairing.with)
-            .filter(|(_, other)| other.start.line.abs_diff(line) <= pairing.within_lines)
-            .min_by_key(|(other_index, other)| {
-                (other.start.line.abs_diff(line), *other_index > index)
-            })
-            .map(|(other_index, _)| other_index);
-        if let Some(id_index) = nearest {
-            absorbed[id_index] = true;
-            let id = &matches[id_index];
-            let paired = PairedId {
-                rule: id.rule,
-                secret: id.secret.clone(),
-                start: id.start,
-            };
-            matches[index].pair = Some(paired);
+        (confidence, rule.severity, candidate.secret.len())
+    };
+    let mut order: Vec<(usize, _)> = (0..located.len())
+        .map(|index| (index, rank(index)))
+        .collect();
+    order.sort_by(|(a, rank_a), (b, rank_b)| {
+        let (a, b) = (&located[*a].candidate, &located[*b].candidate);
+        rank_b
+            .cmp(rank_a)
+            .then(a.rule.cmp(&b.rule))
+            .then(a.secret.start.cmp(&b.secret.start))
+    });
+    // Accepted secrets by start offset; accepted secrets never overlap each other.
+    let mut accepted: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut keep = vec![false; located.len()];
+    for (index, _) in order {
+        let secret = &located[index].candidate.secret;
+        let before = accepted.range(..secret.end).next_back();
+        let overlaps =
+            before.is_some_and(|(_, &other)| located[other].candidate.secret.end > secret.start);
+        if !overlaps {
+            accepted.insert(secret.start, index);
+            keep[index] = true;
         }
     }
-    matches
+    located
         .into_iter()
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|(located, _)| located)
+        .collect()
+}
+
+fn pair(located: Vec<Located>, rules: &[Rule]) -> Vec<Match> {
+    let partners = partners(&located, rules);
+    let mut absorbed = vec![false; located.len()];
+    for id_index in partners.iter().flatten() {
+        absorbed[*id_index] = true;
+    }
+    let paired_ids: Vec<Option<PairedId>> = partners
+        .iter()
+        .map(|partner| {
+            partner.map(|id_index| {
+                let id = &located[id_index];
+                PairedId {
+                    rule: id.candidate.rule,
+                    secret: id.candidate.secret.clone(),
+                    start: id.start,
+                }
+            })
+        })
+        .collect();
+    located
+        .into_iter()
+        .zip(paired_ids)
         .zip(absorbed)
-        .filter(|(m, absorbed)| !absorbed && (m.pair.is_some() || rules[m.rule].report_unpaired))
-        .map(|(m, _)| m)
+        .filter(|((located, pair), absorbed)| {
+            !absorbed && (pair.is_some() || rules[located.candidate.rule].report_unpaired)
+        })
+        .map(|((located, pair), _)| Match {
+            rule: located.candidate.rule,
+            secret: located.candidate.secret,
+            start: located.start,
+            end: located.end,
+            pair,
+        })
         .collect()
 }
