@@ -1,0 +1,243 @@
+//! Report formats: JSON, JSON Lines, SARIF (checked by Microsoft's validator), --output.
+
+use std::path::PathBuf;
+use std::process::Command as Process;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::common::{fake_github_token, keyscan, run, stderr, stdout, write};
+
+fn tree_with_token(seed: u32) -> (TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token = fake_github_token(seed);
+    write(
+        dir.path(),
+        "src/deploy.sh",
+        format!("#!/bin/sh\nexport GITHUB_TOKEN={token}\n"),
+    );
+    write(dir.path(), "src/dir with space/ok.txt", "nothing here\n");
+    (dir, token)
+}
+
+#[test]
+fn json_report_has_findings_stats_and_no_secret() {
+    let (dir, token) = tree_with_token(11);
+    let output = run(&[dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(!text.contains(&token), "secret leaked into JSON");
+    let report: Value = serde_json::from_str(&text).expect("valid JSON");
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule_id"], "github-pat");
+    assert_eq!(finding["line"], 2);
+    assert_eq!(finding["column"], 21);
+    assert_eq!(finding["redacted"], "ghp_********");
+    assert_eq!(finding["fingerprint"].as_str().unwrap().len(), 32);
+    assert!(finding.get("secret").is_none());
+    assert_eq!(report["stats"]["files"], 2);
+    assert_eq!(report["incomplete"], false);
+}
+
+#[test]
+fn json_shows_the_secret_only_when_asked() {
+    let (dir, token) = tree_with_token(12);
+    let output = run(&[
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--show-secrets",
+    ]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["findings"][0]["secret"], token.as_str());
+}
+
+#[test]
+fn fingerprint_is_stable_when_the_secret_moves() {
+    let token = fake_github_token(13);
+    let fingerprint_of = |text: String| {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.txt", text);
+        let report: Value = serde_json::from_str(&stdout(&run(&[
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ])))
+        .unwrap();
+        report["findings"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let first = fingerprint_of(format!("t = {token}\n"));
+    let moved = fingerprint_of(format!("\n\n\n    other = 1\n    t = {token}\n"));
+    assert_eq!(first, moved);
+    assert_ne!(
+        first,
+        fingerprint_of(format!("t = {}\n", fake_github_token(14)))
+    );
+}
+
+#[test]
+fn jsonl_has_one_object_per_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.txt",
+        format!("{}\n{}\n", fake_github_token(15), fake_github_token(16)),
+    );
+    let text = stdout(&run(&[dir.path().to_str().unwrap(), "--format", "jsonl"]));
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["line"], 2);
+}
+
+#[test]
+fn output_flag_writes_the_report_to_a_file() {
+    let (dir, _) = tree_with_token(17);
+    let out = dir.path().join("report.sarif");
+    let output = run(&[
+        dir.path().join("src").to_str().unwrap(),
+        "--format",
+        "sarif",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+}
+
+#[test]
+fn sarif_is_shaped_for_github_code_scanning() {
+    let (dir, token) = tree_with_token(18);
+    let output = run(&[dir.path().to_str().unwrap(), "--format", "sarif"]);
+    let text = stdout(&output);
+    assert!(!text.contains(&token), "secret leaked into SARIF");
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 1, "only rules that fired");
+    let rule = &rules[0];
+    assert_eq!(rule["id"], "github-pat");
+    assert!(rule["shortDescription"]["text"].is_string());
+    assert!(rule["fullDescription"]["text"].is_string());
+    assert!(
+        rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("Remediation")
+    );
+    assert_eq!(rule["properties"]["security-severity"], "8.0");
+    assert_eq!(rule["properties"]["precision"], "high");
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "github-pat");
+    assert_eq!(result["level"], "error");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/deploy.sh");
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["region"]["startLine"], 2);
+    assert_eq!(location["region"]["startColumn"], 21);
+    let fingerprints = &result["partialFingerprints"];
+    assert!(
+        fingerprints["primaryLocationLineHash"]
+            .as_str()
+            .unwrap()
+            .ends_with(":1")
+    );
+    let all = stdout(&crate::common::run(&[
+        dir.path().to_str().unwrap(),
+        "-f",
+        "sarif",
+        "--sarif-all-rules",
+    ]));
+    let all: Value = serde_json::from_str(&all).unwrap();
+    assert!(
+        all["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 30
+    );
+}
+
+/// Microsoft's SARIF validator, from the npm package `@microsoft/sarif-multitool`
+/// (installed by `.ci/run`), or the path in `SARIF_MULTITOOL`.
+fn sarif_multitool() -> PathBuf {
+    if let Some(path) = std::env::var_os("SARIF_MULTITOOL") {
+        return PathBuf::from(path);
+    }
+    let root = Process::new("npm")
+        .args(["root", "-g"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success());
+    let root = root.map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let candidates = root.iter().flat_map(|root| {
+        [
+            root.join("@microsoft/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"),
+            root.join("@microsoft/sarif-multitool-linux/Sarif.Multitool"),
+        ]
+    });
+    candidates
+        .into_iter()
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "Microsoft's SARIF validator is required for this test: run \
+             `npm install -g @microsoft/sarif-multitool` (as .ci/run does) or set SARIF_MULTITOOL"
+            )
+        })
+}
+
+#[test]
+fn sarif_passes_microsofts_validator_with_github_rules() {
+    let validator = sarif_multitool();
+    let (dir, _) = tree_with_token(19);
+    write(
+        dir.path(),
+        "src/unreadable-looking name#1.txt",
+        format!("{}\n", fake_github_token(20)),
+    );
+    let sarif = dir.path().join("out.sarif");
+    let log = dir.path().join("validation.sarif");
+    let output = keyscan()
+        .args([
+            dir.path().to_str().unwrap(),
+            "--format",
+            "sarif",
+            "--sarif-all-rules",
+            "-o",
+        ])
+        .arg(&sarif)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let validation = Process::new(&validator)
+        .args(["validate", "--rule-kind", "Sarif;Gh", "--output"])
+        .arg(&log)
+        .arg(&sarif)
+        .output()
+        .expect("the SARIF validator runs");
+    assert!(
+        validation.status.success(),
+        "validator failed: {}",
+        stdout(&validation)
+    );
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    let problems: Vec<String> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|result| result["level"] == "error" || result.get("level").is_none())
+        .map(|result| format!("{} {}", result["ruleId"], result["message"]))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "SARIF validator found problems: {problems:#?}"
+    );
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real `keyscan` binary on files built at test time and on
+//! `fixtures/`.
+
+mod bad_input;
+mod common;
+mod formats;
+mod rules_cli;
+mod scan;
