@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod common;
+mod fixtures;
 mod formats;
 mod rules_cli;
 mod scan;

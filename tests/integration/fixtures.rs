@@ -1,0 +1,96 @@
+//! The seed providers' keys in the syntaxes people write (`fixtures/seeds/`), and
+//! keyscan's self-scan.
+
+use serde_json::Value;
+
+use crate::common::{run, stderr, stdout};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
+
+#[test]
+fn seed_provider_keys_are_found_and_paired() {
+    let output = run(&[FIXTURES, "--format", "jsonl"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let mut found: Vec<(String, String, Option<String>)> = stdout(&output)
+        .lines()
+        .map(|line| {
+            let finding: Value = serde_json::from_str(line).unwrap();
+            let path = finding["path"].as_str().unwrap();
+            let file = path
+                .strip_prefix(FIXTURES)
+                .unwrap()
+                .trim_start_matches('/')
+                .to_owned();
+            let pair = finding["pair"]["rule_id"].as_str().map(str::to_owned);
+            (file, finding["rule_id"].as_str().unwrap().to_owned(), pair)
+        })
+        .collect();
+    found.sort();
+    let expected = [
+        (
+            "iot-guardian/client.go",
+            "iot-guardian-access-key-unverified",
+            None,
+        ),
+        (
+            "iot-guardian/devices.sh",
+            "iot-guardian-access-key",
+            Some("iot-guardian-key-id"),
+        ),
+        (
+            "kakaocloud/main.tf",
+            "kakaocloud-iam-secret-access-key",
+            Some("kakaocloud-iam-access-key-id"),
+        ),
+        (
+            "kakaocloud/object-storage.env",
+            "kakaocloud-s3-secret-access-key",
+            Some("kakaocloud-s3-access-key-id"),
+        ),
+        (
+            "nhncloud/instances.py",
+            "nhncloud-secret-access-key",
+            Some("nhncloud-user-access-key-id"),
+        ),
+        ("nhncloud/notify.js", "nhncloud-appkey", None),
+        (
+            "ovhcloud/login.py",
+            "ovhcloud-dataplatform-secret-key",
+            Some("ovhcloud-dataplatform-api-key"),
+        ),
+    ];
+    let expected: Vec<(String, String, Option<String>)> = expected
+        .iter()
+        .map(|(file, rule, pair)| (file.to_string(), rule.to_string(), pair.map(str::to_owned)))
+        .collect();
+    assert_eq!(
+        found, expected,
+        "README.md holds only the providers' documentation placeholders"
+    );
+}
+
+#[test]
+fn paired_findings_are_high_confidence() {
+    let output = run(&[
+        &format!("{FIXTURES}/nhncloud/instances.py"),
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!(finding["confidence"], "high");
+    assert_eq!(finding["line"], 6);
+    assert_eq!(finding["pair"]["line"], 5);
+}
+
+#[test]
+fn keyscan_finds_nothing_in_its_own_repository() {
+    let output = run(&[env!("CARGO_MANIFEST_DIR"), "--format", "jsonl"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "self-scan findings:\n{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+}
