@@ -12,6 +12,8 @@ use keyscan::report::{self, Format, ReportOptions};
 use keyscan::rules::{RuleOptions, RuleSet, check_examples, load_rule_set};
 use keyscan::scan::{self, Level, Outcome};
 use keyscan::source::dir::DirOptions;
+use keyscan::source::git::history::{HistoryOptions, Selection};
+use keyscan::source::git::{self, Provenance, parse_date};
 
 /// Exit code: the scan ran and found nothing.
 const EXIT_CLEAN: u8 = 0;
@@ -35,6 +37,8 @@ struct Cli {
 enum Command {
     /// Scan files and directories (the default when no subcommand is given).
     Scan(ScanArgs),
+    /// Scan git history: every blob reachable from all refs, each once.
+    Git(GitArgs),
     /// List and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -61,6 +65,40 @@ struct ScanArgs {
     /// Files and directories to scan.
     #[arg(default_value = ".", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Scan everything: do not honour .gitignore, .ignore or .keyscanignore.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Follow symbolic links.
+    #[arg(long)]
+    follow_symlinks: bool,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args)]
+struct GitArgs {
+    /// The repository (a working tree, a .git directory or a bare repository).
+    #[arg(default_value = ".", value_name = "REPO")]
+    repo: PathBuf,
+    /// Scan only what is reachable from this branch, tag or commit.
+    #[arg(long, value_name = "REF", conflicts_with = "range")]
+    branch: Option<String>,
+    /// Scan only the commits of a revision range, e.g. main..feature.
+    #[arg(long, value_name = "A..B")]
+    range: Option<String>,
+    /// Scan only commits made on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    since: Option<i64>,
+    /// Scan only the most recent N commits of the selection.
+    #[arg(long, value_name = "N")]
+    max_commits: Option<usize>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Options shared by every scanning command: rules, limits and the report.
+#[derive(Args)]
+struct CommonArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -73,12 +111,6 @@ struct ScanArgs {
     /// Skip files larger than SIZE (bytes, or with a unit: 512KB, 100MB, 1GiB).
     #[arg(long, value_name = "SIZE", default_value = "100MB", value_parser = parse_size)]
     max_file_size: u64,
-    /// Scan everything: do not honour .gitignore, .ignore or .keyscanignore.
-    #[arg(long)]
-    no_ignore: bool,
-    /// Follow symbolic links.
-    #[arg(long)]
-    follow_symlinks: bool,
     /// Extra rule files or directories of *.toml rule files, added to the built-in rules.
     #[arg(long = "rules", value_name = "PATH")]
     rules: Vec<PathBuf>,
@@ -108,6 +140,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Some(Command::Scan(args)) => run_scan(&args),
         None => run_scan(&cli.scan),
+        Some(Command::Git(args)) => run_git(&args),
         Some(Command::Rules(RulesCommand::List { rules })) => list_rules(&rules),
         Some(Command::Rules(RulesCommand::Check { files })) => check_rules(&files),
     };
@@ -140,21 +173,73 @@ fn run_scan(args: &ScanArgs) -> u8 {
             missing.display()
         ));
     }
-    let rules = match load_rules(&RuleOptions {
-        builtin: true,
-        paths: args.rules.clone(),
-    }) {
-        Ok(rules) => rules,
+    let engine = match build_engine(&args.common) {
+        Ok(engine) => engine,
         Err(code) => return code,
     };
-    let engine = Engine::new(rules);
     let options = DirOptions {
-        max_file_size: args.max_file_size,
+        max_file_size: args.common.max_file_size,
         no_ignore: args.no_ignore,
         follow_symlinks: args.follow_symlinks,
-        threads: args.threads,
+        threads: args.common.threads,
     };
     let outcome = scan::scan_dirs(&engine, &args.paths, &options);
+    report(&args.common, &engine, &outcome, args.paths.clone(), None)
+}
+
+fn run_git(args: &GitArgs) -> u8 {
+    let repo = match git::open(&args.repo) {
+        Ok(repo) => repo,
+        Err(err) => return fail(err),
+    };
+    let engine = match build_engine(&args.common) {
+        Ok(engine) => engine,
+        Err(code) => return code,
+    };
+    let selection = match (&args.branch, &args.range) {
+        (Some(branch), _) => Selection::Revision(branch.clone()),
+        (None, Some(range)) => Selection::Range(range.clone()),
+        (None, None) => Selection::All,
+    };
+    let options = HistoryOptions {
+        selection,
+        since: args.since,
+        max_commits: args.max_commits,
+        max_file_size: args.common.max_file_size,
+        threads: args.common.threads,
+    };
+    match scan::scan_history(&engine, &repo, &options) {
+        Ok(outcome) => {
+            let provenance = git::provenance(&repo);
+            report(
+                &args.common,
+                &engine,
+                &outcome,
+                vec![git::root(&repo)],
+                Some(provenance),
+            )
+        }
+        Err(err) => fail(err),
+    }
+}
+
+fn build_engine(common: &CommonArgs) -> Result<Engine, u8> {
+    load_rules(&RuleOptions {
+        builtin: true,
+        paths: common.rules.clone(),
+    })
+    .map(Engine::new)
+}
+
+/// Prints warnings and errors to standard error, writes the report, and returns the
+/// exit code.
+fn report(
+    common: &CommonArgs,
+    engine: &Engine,
+    outcome: &Outcome,
+    roots: Vec<PathBuf>,
+    provenance: Option<Provenance>,
+) -> u8 {
     for note in outcome
         .notes
         .iter()
@@ -171,17 +256,33 @@ fn run_scan(args: &ScanArgs) -> u8 {
             note.message
         );
     }
-    if let Err(err) = write_report(args, &engine, &outcome) {
-        if err.kind() == io::ErrorKind::BrokenPipe {
-            return exit_code(&outcome);
+    let to_terminal = common.output.is_none() && io::stdout().is_terminal();
+    let color = match common.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
-        let target = args
+    };
+    let options = ReportOptions {
+        show_secrets: common.show_secrets,
+        color,
+        verbose: common.verbose,
+        all_rules: common.sarif_all_rules,
+        roots,
+        provenance,
+    };
+    // A closed pipe (`keyscan | head`) is the reader's choice, not an error.
+    if let Err(err) = write_report(common, engine, outcome, &options)
+        && err.kind() != io::ErrorKind::BrokenPipe
+    {
+        let target = common
             .output
             .as_ref()
             .map_or("standard output".into(), |p| p.display().to_string());
         return fail(format_args!("cannot write the report to {target}: {err}"));
     }
-    exit_code(&outcome)
+    exit_code(outcome)
 }
 
 fn exit_code(outcome: &Outcome) -> u8 {
@@ -194,27 +295,17 @@ fn exit_code(outcome: &Outcome) -> u8 {
     }
 }
 
-fn write_report(args: &ScanArgs, engine: &Engine, outcome: &Outcome) -> io::Result<()> {
-    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
-    let options = ReportOptions {
-        show_secrets: args.show_secrets,
-        color,
-        verbose: args.verbose,
-        all_rules: args.sarif_all_rules,
-        roots: args.paths.clone(),
-    };
-    let mut out: Box<dyn Write> = match &args.output {
+fn write_report(
+    common: &CommonArgs,
+    engine: &Engine,
+    outcome: &Outcome,
+    options: &ReportOptions,
+) -> io::Result<()> {
+    let mut out: Box<dyn Write> = match &common.output {
         Some(path) => Box::new(BufWriter::new(File::create(path)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    report::write(args.format, &mut out, engine.rules(), outcome, &options)?;
+    report::write(common.format, &mut out, engine.rules(), outcome, options)?;
     out.flush()
 }
 

@@ -9,6 +9,8 @@ use serde::Serialize;
 use crate::engine::Engine;
 use crate::report::Finding;
 use crate::source::dir::{self, DirOptions};
+use crate::source::git::GitError;
+use crate::source::git::history::{self, HistoryOptions};
 use crate::source::{Blob, Skip, Visitor};
 
 /// How much a note matters to the trust in the result.
@@ -49,6 +51,12 @@ pub struct Stats {
     pub skipped_symlinks: u64,
     /// FIFOs, sockets and devices skipped.
     pub skipped_special: u64,
+    /// Git submodules skipped.
+    pub skipped_submodules: u64,
+    /// Git LFS pointer files skipped.
+    pub skipped_lfs: u64,
+    /// Commits walked (history scans).
+    pub commits: u64,
     /// Files that are not valid UTF-8 (scanned as bytes).
     pub not_utf8: u64,
     /// Paths that could not be read.
@@ -66,6 +74,9 @@ impl Stats {
         self.skipped_too_large += other.skipped_too_large;
         self.skipped_symlinks += other.skipped_symlinks;
         self.skipped_special += other.skipped_special;
+        self.skipped_submodules += other.skipped_submodules;
+        self.skipped_lfs += other.skipped_lfs;
+        self.commits += other.commits;
         self.not_utf8 += other.not_utf8;
         self.errors += other.errors;
     }
@@ -87,6 +98,24 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Combines per-thread outcomes, sorted for stable output.
+    fn merge(parts: impl Iterator<Item = Outcome>, started: Instant) -> Outcome {
+        let mut outcome = Outcome::default();
+        for part in parts {
+            outcome.stats.add(&part.stats);
+            outcome.findings.extend(part.findings);
+            outcome.notes.extend(part.notes);
+        }
+        outcome.findings.sort_by(|a, b| {
+            (&a.origin.path, a.start, a.rule).cmp(&(&b.origin.path, b.start, b.rule))
+        });
+        outcome
+            .notes
+            .sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.path.cmp(&b.path)));
+        outcome.stats.elapsed = started.elapsed();
+        outcome
+    }
+
     /// Whether content that should have been scanned was not.
     pub fn is_incomplete(&self) -> bool {
         self.notes.iter().any(|note| note.level == Level::Error)
@@ -97,20 +126,36 @@ impl Outcome {
 pub fn scan_dirs(engine: &Engine, roots: &[PathBuf], options: &DirOptions) -> Outcome {
     let started = Instant::now();
     let visitors = dir::walk(roots, options, || Collector::new(engine));
-    let mut outcome = Outcome::default();
-    for visitor in visitors {
-        outcome.stats.add(&visitor.outcome.stats);
-        outcome.findings.extend(visitor.outcome.findings);
-        outcome.notes.extend(visitor.outcome.notes);
+    Outcome::merge(visitors.into_iter().map(|visitor| visitor.outcome), started)
+}
+
+/// Scans the history of `repo`: every blob of the selected commits, once.
+pub fn scan_history(
+    engine: &Engine,
+    repo: &git2::Repository,
+    options: &HistoryOptions,
+) -> Result<Outcome, GitError> {
+    let started = Instant::now();
+    let plan = history::plan(repo, options)?;
+    let mut walked = Collector::new(engine);
+    walked.outcome.stats.commits = plan.commits;
+    if plan.shallow {
+        let message = "shallow clone: commits before the shallow boundary are not in the \
+                       repository and were not scanned (fetch with --unshallow for all history)";
+        walked.note(
+            Level::Warning,
+            repo.path().to_path_buf(),
+            message.to_owned(),
+        );
     }
-    outcome
-        .findings
-        .sort_by(|a, b| (&a.origin.path, a.start, a.rule).cmp(&(&b.origin.path, b.start, b.rule)));
-    outcome
-        .notes
-        .sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.path.cmp(&b.path)));
-    outcome.stats.elapsed = started.elapsed();
-    outcome
+    for (path, reason) in &plan.skipped {
+        walked.skipped(path.clone(), reason.clone());
+    }
+    let visitors = history::read(repo.path(), &plan, options, || Collector::new(engine));
+    let outcomes = std::iter::once(walked)
+        .chain(visitors)
+        .map(|visitor| visitor.outcome);
+    Ok(Outcome::merge(outcomes, started))
 }
 
 /// A per-thread visitor: runs the engine on each blob and keeps what it finds.
@@ -159,6 +204,11 @@ impl Visitor for Collector<'_> {
         let level = match reason {
             Skip::Binary => return stats.skipped_binary += 1,
             Skip::Symlink => return stats.skipped_symlinks += 1,
+            Skip::LfsPointer => return stats.skipped_lfs += 1,
+            Skip::Submodule => {
+                stats.skipped_submodules += 1;
+                Level::Info
+            }
             Skip::TooLarge { .. } => {
                 stats.skipped_too_large += 1;
                 Level::Warning

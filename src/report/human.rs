@@ -60,6 +60,21 @@ pub fn write(
                 printable(&shown(&pair.value, options)),
             )?;
         }
+        if let Some(commit) = &finding.origin.commit {
+            let history = if finding.origin.history_only {
+                "  (history only: not in HEAD)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "    commit {} by {} <{}>, {}{history}",
+                &commit.id[..12],
+                printable(&commit.author),
+                printable(&commit.email),
+                commit.date,
+            )?;
+        }
         writeln!(
             out,
             "    {}fingerprint {}{}",
@@ -123,10 +138,14 @@ fn write_summary(
     } else {
         ("", "")
     };
+    let scope = if stats.commits > 0 {
+        format!("{} unique blobs of {} commits", stats.files, stats.commits)
+    } else {
+        format!("{} files", stats.files)
+    };
     writeln!(
         out,
-        "{start}{headline}{end} in {} files, {}, {:.2} s",
-        stats.files,
+        "{start}{headline}{end} in {scope}, {}, {:.2} s",
         human_bytes(stats.bytes),
         stats.elapsed.as_secs_f64()
     )?;
@@ -151,6 +170,8 @@ fn skipped_line(stats: &Stats) -> String {
         (stats.skipped_too_large, "over the size cap"),
         (stats.skipped_symlinks, "symbolic links"),
         (stats.skipped_special, "special files"),
+        (stats.skipped_submodules, "submodules"),
+        (stats.skipped_lfs, "git LFS pointers"),
     ]
     .iter()
     .filter(|(n, _)| *n > 0)

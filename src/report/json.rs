@@ -75,6 +75,15 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
     if options.show_secrets {
         value["secret"] = json!(finding.secret);
     }
+    if let Some(commit) = &finding.origin.commit {
+        value["commit"] = json!({
+            "id": commit.id,
+            "author": commit.author,
+            "email": commit.email,
+            "date": commit.date,
+        });
+        value["history_only"] = json!(finding.origin.history_only);
+    }
     if let Some(pair) = &finding.pair {
         value["pair"] = json!({
             "rule_id": rules[pair.rule].id,

@@ -14,6 +14,7 @@ pub use finding::{Finding, PairedFinding, fingerprint, redact};
 
 use crate::rules::Rule;
 use crate::scan::Outcome;
+use crate::source::git::Provenance;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,6 +42,8 @@ pub struct ReportOptions {
     pub all_rules: bool,
     /// The scanned roots; SARIF locations are relative to the first.
     pub roots: Vec<PathBuf>,
+    /// For git scans: the repository's origin and revision.
+    pub provenance: Option<Provenance>,
 }
 
 /// Writes `outcome` in `format`.

@@ -76,9 +76,25 @@ pub fn write(
     if let Some(root) = &base.root {
         run["originalUriBaseIds"] = json!({ SRCROOT: { "uri": directory_uri(root) } });
     }
+    if let Some(provenance) = version_control_provenance(options) {
+        run["versionControlProvenance"] = provenance;
+    }
     let document = json!({ "$schema": SCHEMA, "version": "2.1.0", "runs": [run] });
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
+}
+
+/// `versionControlProvenance` for git scans of a repository with an `origin` remote.
+fn version_control_provenance(options: &ReportOptions) -> Option<Value> {
+    let provenance = options.provenance.as_ref()?;
+    let mut details = json!({ "repositoryUri": provenance.repository_uri.as_ref()?, "mappedTo": { "uriBaseId": SRCROOT } });
+    if let Some(revision) = &provenance.revision_id {
+        details["revisionId"] = json!(revision);
+    }
+    if let Some(branch) = &provenance.branch {
+        details["branch"] = json!(branch);
+    }
+    Some(json!([details]))
 }
 
 fn rule_descriptor(rule: &Rule) -> Value {
@@ -149,6 +165,16 @@ fn result(
             "line": pair.start.line,
             "column": pair.start.column,
         });
+    }
+    if let Some(commit) = &finding.origin.commit {
+        message.push_str(&format!(" (introduced in commit {})", &commit.id[..12]));
+        properties["commit"] = json!({
+            "id": commit.id,
+            "author": commit.author,
+            "email": commit.email,
+            "date": commit.date,
+        });
+        properties["historyOnly"] = json!(finding.origin.history_only);
     }
     json!({
         "ruleId": rule.id,

@@ -209,10 +209,7 @@ impl<V: Visitor> Worker<'_, V> {
             relative.to_path_buf()
         };
         let shown = path.strip_prefix(".").unwrap_or(path).to_path_buf();
-        Origin {
-            path: shown,
-            relative,
-        }
+        Origin::file(shown, relative)
     }
 }
 

@@ -1,9 +1,11 @@
 //! Sources: everything that does I/O to produce blobs for the engine.
 
 pub mod dir;
+pub mod git;
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Where a blob was seen.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -13,6 +15,35 @@ pub struct Origin {
     pub path: PathBuf,
     /// The path relative to the scanned root it was found under.
     pub relative: PathBuf,
+    /// For git history: the commit that introduced this content at this path.
+    pub commit: Option<Arc<CommitInfo>>,
+    /// For git history: the content is no longer in the tree of `HEAD`.
+    pub history_only: bool,
+}
+
+impl Origin {
+    /// An origin in a directory tree: shown as `path`, found at `relative` under its root.
+    pub fn file(path: PathBuf, relative: PathBuf) -> Origin {
+        Origin {
+            path,
+            relative,
+            commit: None,
+            history_only: false,
+        }
+    }
+}
+
+/// The commit a blob was first seen in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CommitInfo {
+    /// Full hexadecimal commit id.
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Author e-mail address.
+    pub email: String,
+    /// Author date, ISO 8601 with the author's UTC offset.
+    pub date: String,
 }
 
 /// Content to scan and where it came from.
@@ -46,6 +77,10 @@ pub enum Skip {
     BadIgnoreFile(String),
     /// The file or directory could not be read: the result is incomplete.
     Unreadable(String),
+    /// A git submodule: its content lives in another repository.
+    Submodule,
+    /// A git LFS pointer: the content lives on the LFS server, not in the repository.
+    LfsPointer,
 }
 
 impl fmt::Display for Skip {
@@ -63,6 +98,12 @@ impl fmt::Display for Skip {
             Skip::SymlinkLoop => f.write_str("symbolic link loop"),
             Skip::BadIgnoreFile(reason) => write!(f, "ignore file problem: {reason}"),
             Skip::Unreadable(reason) => write!(f, "cannot read: {reason}"),
+            Skip::Submodule => {
+                f.write_str("git submodule, not scanned (scan its repository on its own)")
+            }
+            Skip::LfsPointer => {
+                f.write_str("git LFS pointer; the content is not in the repository")
+            }
         }
     }
 }

@@ -5,5 +5,7 @@ mod bad_input;
 mod common;
 mod fixtures;
 mod formats;
+mod git_repo;
+mod history;
 mod rules_cli;
 mod scan;

@@ -1,0 +1,351 @@
+//! Every blob reachable from the selected commits, each read once and attributed to
+//! the commit and path that introduced it.
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use git2::{ObjectType, Odb, Oid, Repository, Sort};
+use rayon::prelude::*;
+
+use super::{GitError, commit_info};
+use crate::source::{Blob, CommitInfo, Origin, Skip, Visitor};
+
+/// Git's file mode for a symbolic link: its blob is a link target, not content.
+const SYMLINK_MODE: i32 = 0o120000;
+
+/// Bytes inspected for a NUL to decide a blob is binary.
+const BINARY_PROBE: usize = 1024;
+
+/// How every git LFS pointer file starts.
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+
+/// Which commits to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Everything reachable from any reference: branches, tags, remotes, stash, HEAD.
+    All,
+    /// Everything reachable from one revision (`--branch`).
+    Revision(String),
+    /// A revision range such as `main..feature` (`--range`).
+    Range(String),
+}
+
+/// What part of history to scan.
+#[derive(Debug, Clone)]
+pub struct HistoryOptions {
+    /// Which commits.
+    pub selection: Selection,
+    /// Only commits made at or after this time (seconds since the epoch).
+    pub since: Option<i64>,
+    /// Only the most recent N commits of the selection.
+    pub max_commits: Option<usize>,
+    /// Blobs larger than this many bytes are skipped.
+    pub max_file_size: u64,
+    /// Worker threads; 0 picks one per core.
+    pub threads: usize,
+}
+
+/// A unique blob and where it was first seen.
+#[derive(Debug, Clone)]
+struct Site {
+    blob: Oid,
+    path: PathBuf,
+    commit: Arc<CommitInfo>,
+}
+
+/// The blobs to read, found by walking the selected commits oldest first.
+#[derive(Debug, Default)]
+pub struct Plan {
+    sites: Vec<Site>,
+    head_blobs: HashSet<Oid>,
+    /// Commits walked.
+    pub commits: u64,
+    /// Whether the repository is a shallow clone (history before the boundary is absent).
+    pub shallow: bool,
+    /// Paths that could not be walked or are not scanned (missing trees, submodules).
+    pub skipped: Vec<(PathBuf, Skip)>,
+}
+
+impl Plan {
+    /// Unique blobs to read.
+    pub fn blob_count(&self) -> usize {
+        self.sites.len()
+    }
+}
+
+/// Walks the selected commits and lists every blob they introduced.
+///
+/// Trees and blobs reachable from parents outside the selection (the base of a range,
+/// commits before `since`) count as already seen, so a range reports only what its
+/// commits added. Trees already walked are skipped, so each commit costs only what it
+/// changed.
+pub fn plan(repo: &Repository, options: &HistoryOptions) -> Result<Plan, GitError> {
+    let git = |err: git2::Error| GitError(err.message().to_owned());
+    let mut walk = repo.revwalk().map_err(git)?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+        .map_err(git)?;
+    let mut plan = Plan {
+        shallow: repo.is_shallow(),
+        ..Plan::default()
+    };
+    match &options.selection {
+        Selection::All => {
+            let references = repo.references().map_err(git)?;
+            for reference in references.flatten() {
+                if let Ok(commit) = reference.peel_to_commit() {
+                    walk.push(commit.id()).map_err(git)?;
+                }
+            }
+            if let Ok(commit) = repo.head().and_then(|head| head.peel_to_commit()) {
+                walk.push(commit.id()).map_err(git)?;
+            }
+        }
+        Selection::Revision(revision) => {
+            let commit = repo
+                .revparse_single(revision)
+                .and_then(|object| object.peel_to_commit())
+                .map_err(|err| GitError(format!("{revision}: {}", err.message())))?;
+            walk.push(commit.id()).map_err(git)?;
+        }
+        Selection::Range(range) => {
+            walk.push_range(range)
+                .map_err(|err| GitError(format!("{range}: {}", err.message())))?;
+        }
+    }
+    let mut commits = Vec::new();
+    for step in walk {
+        match step {
+            Ok(id) => commits.push(id),
+            Err(err) => plan.skipped.push((
+                PathBuf::new(),
+                Skip::Unreadable(format!("history walk stopped: {}", err.message())),
+            )),
+        }
+    }
+    if let Some(since) = options.since {
+        commits.retain(|id| {
+            repo.find_commit(*id)
+                .is_ok_and(|commit| commit.time().seconds() >= since)
+        });
+    }
+    if let Some(max) = options.max_commits {
+        commits.drain(..commits.len().saturating_sub(max));
+    }
+    let mut walker = TreeWalker {
+        repo,
+        seen_trees: HashSet::new(),
+        seen_blobs: HashSet::new(),
+        plan: &mut plan,
+        submodules: HashSet::new(),
+    };
+    let selected: HashSet<Oid> = commits.iter().copied().collect();
+    let mut boundary = HashSet::new();
+    for id in &commits {
+        let Ok(commit) = repo.find_commit(*id) else {
+            continue;
+        };
+        for parent in commit
+            .parent_ids()
+            .filter(|parent| !selected.contains(parent))
+        {
+            if boundary.insert(parent)
+                && let Ok(tree) = repo.find_commit(parent).and_then(|parent| parent.tree())
+            {
+                walker.walk(tree.id(), None);
+            }
+        }
+    }
+    for id in &commits {
+        match repo.find_commit(*id) {
+            Ok(commit) => {
+                let info = Arc::new(commit_info(&commit));
+                walker.walk(commit.tree_id(), Some(&info));
+                walker.plan.commits += 1;
+            }
+            Err(err) => walker.plan.skipped.push((
+                PathBuf::new(),
+                Skip::Unreadable(format!("commit {id}: {}", err.message())),
+            )),
+        }
+    }
+    if let Ok(tree) = repo.head().and_then(|head| head.peel_to_tree()) {
+        plan.head_blobs = all_blobs(repo, tree.id());
+    }
+    Ok(plan)
+}
+
+/// Walks trees, remembering what it has seen across commits.
+struct TreeWalker<'a> {
+    repo: &'a Repository,
+    seen_trees: HashSet<Oid>,
+    seen_blobs: HashSet<Oid>,
+    plan: &'a mut Plan,
+    submodules: HashSet<PathBuf>,
+}
+
+impl TreeWalker<'_> {
+    /// Marks every tree and blob under `root` as seen; with `commit`, records each blob
+    /// not seen before as introduced by it.
+    fn walk(&mut self, root: Oid, commit: Option<&Arc<CommitInfo>>) {
+        if !self.seen_trees.insert(root) {
+            return;
+        }
+        let mut stack = vec![(root, PathBuf::new())];
+        while let Some((id, prefix)) = stack.pop() {
+            let tree = match self.repo.find_tree(id) {
+                Ok(tree) => tree,
+                Err(err) => {
+                    let at = commit.map_or(String::new(), |c| format!(" in commit {}", c.id));
+                    let reason = format!("tree {id}{at} is missing or corrupt: {}", err.message());
+                    self.plan.skipped.push((prefix, Skip::Unreadable(reason)));
+                    continue;
+                }
+            };
+            for entry in tree.iter() {
+                // Built only for what is recorded: most entries were seen in a parent.
+                let path = || prefix.join(OsStr::from_bytes(entry.name_bytes()));
+                match entry.kind() {
+                    Some(ObjectType::Tree) if self.seen_trees.insert(entry.id()) => {
+                        stack.push((entry.id(), path()));
+                    }
+                    Some(ObjectType::Blob)
+                        if entry.filemode() != SYMLINK_MODE
+                            && self.seen_blobs.insert(entry.id()) =>
+                    {
+                        if let Some(commit) = commit {
+                            let site = Site {
+                                blob: entry.id(),
+                                path: path(),
+                                commit: Arc::clone(commit),
+                            };
+                            self.plan.sites.push(site);
+                        }
+                    }
+                    Some(ObjectType::Commit)
+                        if commit.is_some() && self.submodules.insert(path()) =>
+                    {
+                        self.plan.skipped.push((path(), Skip::Submodule));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Every blob id under `root`.
+fn all_blobs(repo: &Repository, root: Oid) -> HashSet<Oid> {
+    let mut blobs = HashSet::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        let Ok(tree) = repo.find_tree(id) else {
+            continue;
+        };
+        for entry in tree.iter() {
+            match entry.kind() {
+                Some(ObjectType::Tree) if seen.insert(entry.id()) => stack.push(entry.id()),
+                Some(ObjectType::Blob) => {
+                    blobs.insert(entry.id());
+                }
+                _ => {}
+            }
+        }
+    }
+    blobs
+}
+
+/// Reads the planned blobs in parallel, one repository handle per chunk of work, and
+/// hands each to a visitor made by `make_visitor`. Returns the visitors.
+pub fn read<V, F>(repo_dir: &Path, plan: &Plan, options: &HistoryOptions, make_visitor: F) -> Vec<V>
+where
+    V: Visitor,
+    F: Fn() -> V + Sync,
+{
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    };
+    let chunk = plan.sites.len().div_ceil(threads * 16).max(1);
+    let read_chunk = |sites: &[Site]| {
+        let mut visitor = make_visitor();
+        let repo = Repository::open(repo_dir);
+        let odb = match &repo {
+            Ok(repo) => repo.odb(),
+            Err(err) => Err(git2::Error::from_str(err.message())),
+        };
+        match odb {
+            Ok(odb) => {
+                for site in sites {
+                    read_site(&odb, site, plan, options.max_file_size, &mut visitor);
+                }
+            }
+            Err(err) => {
+                for site in sites {
+                    visitor.skipped(
+                        site.path.clone(),
+                        Skip::Unreadable(err.message().to_owned()),
+                    );
+                }
+            }
+        }
+        visitor
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(|| plan.sites.par_chunks(chunk).map(read_chunk).collect()),
+        Err(_) => plan.sites.chunks(chunk).map(read_chunk).collect(),
+    }
+}
+
+fn read_site<V: Visitor>(
+    odb: &Odb<'_>,
+    site: &Site,
+    plan: &Plan,
+    max_file_size: u64,
+    visitor: &mut V,
+) {
+    // Notes name the blob the way git does: `commit:path`.
+    let shown = || PathBuf::from(format!("{}:{}", &site.commit.id[..12], site.path.display()));
+    let missing = |err: git2::Error| {
+        Skip::Unreadable(format!(
+            "blob {} is missing or corrupt: {}",
+            site.blob,
+            err.message()
+        ))
+    };
+    match odb.read_header(site.blob) {
+        Ok((size, _)) if size as u64 > max_file_size => {
+            return visitor.skipped(
+                shown(),
+                Skip::TooLarge {
+                    size: size as u64,
+                    limit: max_file_size,
+                },
+            );
+        }
+        Ok(_) => {}
+        Err(err) => return visitor.skipped(shown(), missing(err)),
+    }
+    let object = match odb.read(site.blob) {
+        Ok(object) => object,
+        Err(err) => return visitor.skipped(shown(), missing(err)),
+    };
+    let data = object.data();
+    if memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some() {
+        return visitor.skipped(shown(), Skip::Binary);
+    }
+    if data.starts_with(LFS_POINTER) {
+        return visitor.skipped(shown(), Skip::LfsPointer);
+    }
+    let origin = Origin {
+        path: site.path.clone(),
+        relative: site.path.clone(),
+        commit: Some(Arc::clone(&site.commit)),
+        history_only: !plan.head_blobs.contains(&site.blob),
+    };
+    visitor.blob(Blob { origin, data });
+}

@@ -1,0 +1,125 @@
+//! Git sources: the history of a repository and its staged changes, read with
+//! `git2`. Nothing from the repository is ever executed: no hooks, filters or
+//! configured commands, and no network access.
+
+mod date;
+pub mod history;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use git2::{Commit, Repository};
+
+pub use date::parse_date;
+
+use super::CommitInfo;
+
+/// A repository that could not be opened or a revision that could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitError(pub String);
+
+impl fmt::Display for GitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Opens the repository at or above `path` (a working tree, a `.git` directory or a
+/// bare repository).
+pub fn open(path: &Path) -> Result<Repository, GitError> {
+    Repository::discover(path).map_err(|err| {
+        GitError(format!(
+            "{}: not a git repository: {}",
+            path.display(),
+            err.message()
+        ))
+    })
+}
+
+/// The directory findings' paths are relative to: the working tree, or the repository
+/// itself when it is bare.
+pub fn root(repo: &Repository) -> PathBuf {
+    repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf()
+}
+
+/// Where a repository's origin and current commit are, for SARIF's
+/// `versionControlProvenance`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The `origin` remote's URL, with any user name or password removed.
+    pub repository_uri: Option<String>,
+    /// The commit `HEAD` points at.
+    pub revision_id: Option<String>,
+    /// The branch `HEAD` is on.
+    pub branch: Option<String>,
+}
+
+/// The provenance of `repo`.
+pub fn provenance(repo: &Repository) -> Provenance {
+    let remote = repo.find_remote("origin").ok();
+    let head = repo.head().ok();
+    Provenance {
+        repository_uri: remote.and_then(|remote| remote.url().ok().map(without_credentials)),
+        revision_id: head
+            .as_ref()
+            .and_then(|head| head.target())
+            .map(|id| id.to_string()),
+        branch: head
+            .as_ref()
+            .filter(|head| head.is_branch())
+            .and_then(|head| head.shorthand().ok().map(str::to_owned)),
+    }
+}
+
+/// `https://user:token@host/x` without `user:token@`: a remote URL must never leak
+/// the credential it carries.
+fn without_credentials(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+            let host = authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host);
+            if path.is_empty() {
+                format!("{scheme}://{host}")
+            } else {
+                format!("{scheme}://{host}/{path}")
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// Who made `commit` and when.
+fn commit_info(commit: &Commit<'_>) -> CommitInfo {
+    let author = commit.author();
+    let time = author.when();
+    CommitInfo {
+        id: commit.id().to_string(),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        date: date::iso8601(time.seconds(), time.offset_minutes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_removed_from_remote_urls() {
+        assert_eq!(
+            without_credentials("https://x:ghp_abc@github.com/o/r.git"),
+            "https://github.com/o/r.git"
+        );
+        assert_eq!(
+            without_credentials("https://github.com/o/r"),
+            "https://github.com/o/r"
+        );
+        assert_eq!(without_credentials("ssh://git@host"), "ssh://host");
+        assert_eq!(
+            without_credentials("git@github.com:o/r.git"),
+            "git@github.com:o/r.git"
+        );
+    }
+}

@@ -1,0 +1,351 @@
+//! `keyscan git`: every blob of history, each once, attributed to the commit that
+//! introduced it.
+
+use serde_json::Value;
+
+use crate::common::{fake_github_token, run, stderr, stdout};
+use crate::git_repo::{TestRepo, git_in};
+
+/// Findings of `keyscan git REPO [args]` as (path, commit id, history_only).
+fn history(repo: &str, args: &[&str]) -> (Option<i32>, Vec<(String, String, bool)>, String) {
+    let mut all = vec!["git", repo, "--format", "jsonl"];
+    all.extend_from_slice(args);
+    let output = run(&all);
+    let found = stdout(&output)
+        .lines()
+        .map(|line| {
+            let finding: Value = serde_json::from_str(line).expect("JSON line");
+            (
+                finding["path"].as_str().unwrap().to_owned(),
+                finding["commit"]["id"].as_str().unwrap().to_owned(),
+                finding["history_only"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    (output.status.code(), found, stderr(&output))
+}
+
+#[test]
+fn a_deleted_secret_is_found_in_the_commit_that_added_it() {
+    let repo = TestRepo::new();
+    repo.commit_file("README.md", "hello\n", "init");
+    let added = repo.commit_file(
+        "config/.env",
+        &format!("TOKEN={}\n", fake_github_token(200)),
+        "add config",
+    );
+    repo.git(&["rm", "-q", "config/.env"]);
+    repo.git(&["commit", "-q", "-m", "remove secret"]);
+    let (code, found, _) = history(repo.arg(), &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(found, vec![("config/.env".to_owned(), added, true)]);
+}
+
+#[test]
+fn a_secret_still_in_head_is_not_history_only_and_is_reported_once() {
+    let repo = TestRepo::new();
+    let added = repo.commit_file(
+        "app.py",
+        &format!("T = '{}'\n", fake_github_token(201)),
+        "add",
+    );
+    repo.commit_file("other.txt", "unrelated\n", "more");
+    repo.commit_file("third.txt", "unrelated\n", "more");
+    let (_, found, _) = history(repo.arg(), &[]);
+    assert_eq!(found, vec![("app.py".to_owned(), added, false)]);
+}
+
+#[test]
+fn side_branches_tags_stash_and_deleted_branches_are_scanned() {
+    let repo = TestRepo::new();
+    repo.commit_file("README.md", "hello\n", "init");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    let on_side = repo.commit_file("side.txt", &format!("{}\n", fake_github_token(202)), "side");
+    repo.git(&["checkout", "-q", "-b", "tagged", "main"]);
+    let tagged = repo.commit_file(
+        "tagged.txt",
+        &format!("{}\n", fake_github_token(203)),
+        "tagged",
+    );
+    repo.git(&["tag", "-a", "v1", "-m", "release"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["branch", "-q", "-D", "tagged"]);
+    std::fs::write(
+        repo.path().join("README.md"),
+        format!("wip {}\n", fake_github_token(204)),
+    )
+    .unwrap();
+    repo.git(&["stash", "-q"]);
+    let (_, found, _) = history(repo.arg(), &[]);
+    let paths: Vec<&str> = found.iter().map(|(path, _, _)| path.as_str()).collect();
+    assert_eq!(paths, ["README.md", "side.txt", "tagged.txt"], "{found:?}");
+    assert!(found.contains(&("side.txt".to_owned(), on_side, true)));
+    assert!(found.contains(&("tagged.txt".to_owned(), tagged, true)));
+}
+
+#[test]
+fn a_renamed_secret_is_reported_once_where_it_was_introduced() {
+    let repo = TestRepo::new();
+    let added = repo.commit_file(
+        "old/name.env",
+        &format!("T={}\n", fake_github_token(205)),
+        "add",
+    );
+    repo.git(&["mv", "old/name.env", "new.env"]);
+    repo.git(&["commit", "-q", "-m", "rename"]);
+    let (_, found, _) = history(repo.arg(), &[]);
+    assert_eq!(found, vec![("old/name.env".to_owned(), added, false)]);
+}
+
+#[test]
+fn merged_secrets_belong_to_their_branch_commit_and_merge_resolutions_to_the_merge() {
+    let repo = TestRepo::new();
+    repo.commit_file("shared.txt", "base\n", "init");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let feature = repo.commit_file(
+        "feature.env",
+        &format!("T={}\n", fake_github_token(206)),
+        "feature",
+    );
+    repo.commit_file("shared.txt", "feature side\n", "conflicting change");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_file("shared.txt", "main side\n", "main change");
+    let merge = std::process::Command::new("git")
+        .args(["merge", "-q", "feature"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "the merge conflicts on purpose");
+    std::fs::write(
+        repo.path().join("shared.txt"),
+        format!("resolved {}\n", fake_github_token(207)),
+    )
+    .unwrap();
+    repo.git(&["add", "shared.txt"]);
+    repo.git(&["commit", "-q", "--no-edit"]);
+    let merge_commit = repo.head();
+    let (_, found, _) = history(repo.arg(), &[]);
+    assert_eq!(
+        found,
+        vec![
+            ("feature.env".to_owned(), feature, false),
+            ("shared.txt".to_owned(), merge_commit, false)
+        ]
+    );
+}
+
+#[test]
+fn an_amended_commit_is_attributed_to_the_commit_that_remains() {
+    let repo = TestRepo::new();
+    repo.commit_file("README.md", "hello\n", "init");
+    let original = repo.commit_file("key.txt", &format!("{}\n", fake_github_token(208)), "typo");
+    repo.git(&["commit", "-q", "--amend", "-m", "add key"]);
+    let amended = repo.head();
+    assert_ne!(original, amended);
+    let (_, found, _) = history(repo.arg(), &[]);
+    assert_eq!(found, vec![("key.txt".to_owned(), amended, false)]);
+}
+
+#[test]
+fn a_range_reports_only_what_its_commits_introduced() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "old.env",
+        &format!("T={}\n", fake_github_token(209)),
+        "old secret",
+    );
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    repo.commit_file("clean.txt", "nothing\n", "clean change");
+    let new = repo.commit_file(
+        "new.env",
+        &format!("T={}\n", fake_github_token(210)),
+        "new secret",
+    );
+    let (_, found, _) = history(repo.arg(), &["--range", "main..pr"]);
+    assert_eq!(found, vec![("new.env".to_owned(), new.clone(), false)]);
+    let (_, found, _) = history(repo.arg(), &["--max-commits", "1"]);
+    assert_eq!(found, vec![("new.env".to_owned(), new, false)]);
+    let (_, found, _) = history(repo.arg(), &["--branch", "main"]);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "old.env");
+    let (code, found, _) = history(repo.arg(), &["--since", "2030-01-01"]);
+    assert_eq!(
+        (code, found.len()),
+        (Some(0), 0),
+        "all commits are dated 2024"
+    );
+}
+
+#[test]
+fn each_distinct_blob_is_scanned_once() {
+    let repo = TestRepo::new();
+    let text = format!("T={}\n", fake_github_token(211));
+    repo.commit_file("a.env", &text, "one");
+    for i in 0..5 {
+        repo.commit_file(&format!("copy{i}/a.env"), &text, "copy");
+        repo.commit_file("counter.txt", &format!("{i}\n"), "bump");
+    }
+    let output = run(&["git", repo.arg(), "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(report["stats"]["commits"], 11);
+    assert_eq!(
+        report["stats"]["files"], 6,
+        "one a.env content and five counter.txt contents"
+    );
+}
+
+#[test]
+fn submodules_and_lfs_pointers_are_skipped_and_counted() {
+    let inner = TestRepo::new();
+    inner.commit_file("lib.txt", "library\n", "lib");
+    let repo = TestRepo::new();
+    repo.commit_file("README.md", "hello\n", "init");
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        inner.arg(),
+        "vendor/lib",
+    ]);
+    let lfs = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n";
+    repo.commit_file("big.bin", lfs, "lfs pointer");
+    let output = run(&["git", repo.arg(), "--format", "json", "-v"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["stats"]["skipped_submodules"], 1);
+    assert_eq!(report["stats"]["skipped_lfs"], 1);
+    assert!(
+        report["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["path"] == "vendor/lib")
+    );
+}
+
+#[test]
+fn bare_and_shallow_clones_are_scanned_and_shallow_is_said() {
+    let repo = TestRepo::new();
+    let first = repo.commit_file(
+        "first.env",
+        &format!("T={}\n", fake_github_token(212)),
+        "first",
+    );
+    repo.commit_file("a.txt", "1\n", "two");
+    let last = repo.commit_file(
+        "last.env",
+        &format!("T={}\n", fake_github_token(213)),
+        "last",
+    );
+    let parent = tempfile::tempdir().unwrap();
+    let source = format!("file://{}", repo.arg());
+    git_in(
+        parent.path(),
+        &["clone", "-q", "--bare", &source, "bare.git"],
+    );
+    let bare = parent.path().join("bare.git");
+    let (_, found, _) = history(bare.to_str().unwrap(), &[]);
+    assert_eq!(found.len(), 2);
+    assert!(found.contains(&("first.env".to_owned(), first, false)));
+    git_in(
+        parent.path(),
+        &["clone", "-q", "--depth", "1", &source, "shallow"],
+    );
+    let shallow = parent.path().join("shallow");
+    let (code, found, err) = history(shallow.to_str().unwrap(), &[]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("shallow clone"), "{err}");
+    let paths: Vec<&str> = found.iter().map(|(path, _, _)| path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["first.env", "last.env"],
+        "the one commit there holds both files"
+    );
+    assert!(found.iter().all(|(_, commit, _)| *commit == last));
+}
+
+#[test]
+fn an_empty_repository_is_clean_and_a_missing_one_is_an_error() {
+    let repo = TestRepo::new();
+    let output = run(&["git", repo.arg()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(&["git", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a git repository"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_missing_object_is_reported_by_id_and_the_rest_is_still_scanned() {
+    let repo = TestRepo::new();
+    let kept = repo.commit_file(
+        "kept.env",
+        &format!("T={}\n", fake_github_token(214)),
+        "kept",
+    );
+    repo.commit_file(
+        "lost.env",
+        &format!("T={}\n", fake_github_token(215)),
+        "lost",
+    );
+    let blob = repo.git(&["rev-parse", "HEAD:lost.env"]);
+    std::fs::remove_file(
+        repo.git_dir()
+            .join("objects")
+            .join(&blob[..2])
+            .join(&blob[2..]),
+    )
+    .unwrap();
+    let (code, found, err) = history(repo.arg(), &[]);
+    assert_eq!(code, Some(2), "the result is incomplete");
+    assert!(err.contains(&blob), "the missing object is named: {err}");
+    assert_eq!(found, vec![("kept.env".to_owned(), kept, false)]);
+}
+
+#[test]
+fn sarif_for_history_carries_the_commit_and_provenance() {
+    let repo = TestRepo::new();
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://user:hunter2@example.invalid/org/repo.git",
+    ]);
+    let added = repo.commit_file(
+        "deploy.sh",
+        &format!("export T={}\n", fake_github_token(216)),
+        "add",
+    );
+    let output = run(&["git", repo.arg(), "--format", "sarif"]);
+    let text = stdout(&output);
+    assert!(
+        !text.contains("hunter2"),
+        "credentials in the remote URL leaked"
+    );
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    let run = &sarif["runs"][0];
+    let provenance = &run["versionControlProvenance"][0];
+    assert_eq!(
+        provenance["repositoryUri"],
+        "https://example.invalid/org/repo.git"
+    );
+    assert_eq!(provenance["revisionId"], added.as_str());
+    assert_eq!(provenance["branch"], "main");
+    let result = &run["results"][0];
+    assert_eq!(result["properties"]["commit"]["id"], added.as_str());
+    assert_eq!(
+        result["properties"]["commit"]["date"],
+        "2024-05-01T12:00:00+02:00"
+    );
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "deploy.sh"
+    );
+}
