@@ -173,6 +173,7 @@ fn compile_all(
         let before = problems.len();
         problems.extend(field_problems(&raw).into_iter().map(problem));
         let regex = match RegexBuilder::new(&raw.pattern)
+            .unicode(false)
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
         {
