@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -39,6 +39,8 @@ enum Command {
     Scan(ScanArgs),
     /// Scan git history: every blob reachable from all refs, each once.
     Git(GitArgs),
+    /// Scan what is staged for commit, reporting only secrets on added lines (pre-commit).
+    Staged(StagedArgs),
     /// List and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -96,6 +98,16 @@ struct GitArgs {
     common: CommonArgs,
 }
 
+#[derive(Args)]
+struct StagedArgs {
+    /// Files to scan whole when they have no staged change (as `pre-commit run
+    /// --all-files` passes them); staged changes are always scanned.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
 /// Options shared by every scanning command: rules, limits and the report.
 #[derive(Args)]
 struct CommonArgs {
@@ -141,6 +153,7 @@ fn main() -> ExitCode {
         Some(Command::Scan(args)) => run_scan(&args),
         None => run_scan(&cli.scan),
         Some(Command::Git(args)) => run_git(&args),
+        Some(Command::Staged(args)) => run_staged(&args),
         Some(Command::Rules(RulesCommand::List { rules })) => list_rules(&rules),
         Some(Command::Rules(RulesCommand::Check { files })) => check_rules(&files),
     };
@@ -218,6 +231,36 @@ fn run_git(args: &GitArgs) -> u8 {
                 vec![git::root(&repo)],
                 Some(provenance),
             )
+        }
+        Err(err) => fail(err),
+    }
+}
+
+fn run_staged(args: &StagedArgs) -> u8 {
+    let repo = match git::open(Path::new(".")) {
+        Ok(repo) => repo,
+        Err(err) => return fail(err),
+    };
+    let engine = match build_engine(&args.common) {
+        Ok(engine) => engine,
+        Err(code) => return code,
+    };
+    match scan::scan_staged(&engine, &repo, &args.files, args.common.max_file_size) {
+        Ok(outcome) => {
+            let code = report(
+                &args.common,
+                &engine,
+                &outcome,
+                vec![git::root(&repo)],
+                None,
+            );
+            if code == EXIT_FINDINGS {
+                eprintln!(
+                    "keyscan: this commit adds the secrets above. Remove them from the files, \
+                     `git add` the files again, and revoke any key that was ever pushed."
+                );
+            }
+            code
         }
         Err(err) => fail(err),
     }

@@ -11,6 +11,7 @@ use crate::report::Finding;
 use crate::source::dir::{self, DirOptions};
 use crate::source::git::GitError;
 use crate::source::git::history::{self, HistoryOptions};
+use crate::source::git::staged;
 use crate::source::{Blob, Skip, Visitor};
 
 /// How much a note matters to the trust in the result.
@@ -158,6 +159,20 @@ pub fn scan_history(
     Ok(Outcome::merge(outcomes, started))
 }
 
+/// Scans what is staged in `repo`, reporting only secrets on the lines the commit adds;
+/// `files` with no staged change are scanned whole (see [`staged::read`]).
+pub fn scan_staged(
+    engine: &Engine,
+    repo: &git2::Repository,
+    files: &[PathBuf],
+    max_file_size: u64,
+) -> Result<Outcome, GitError> {
+    let started = Instant::now();
+    let mut collector = Collector::new(engine);
+    staged::read(repo, files, max_file_size, &mut collector)?;
+    Ok(Outcome::merge(std::iter::once(collector.outcome), started))
+}
+
 /// A per-thread visitor: runs the engine on each blob and keeps what it finds.
 struct Collector<'e> {
     engine: &'e Engine,
@@ -191,7 +206,14 @@ impl Visitor for Collector<'_> {
             let message = "not valid UTF-8; scanned as bytes".to_owned();
             self.note(Level::Info, blob.origin.path.clone(), message);
         }
-        let matches = self.engine.scan(blob.data);
+        let mut matches = self.engine.scan(blob.data);
+        if let Some(lines) = &blob.lines {
+            matches.retain(|found| {
+                lines.iter().any(|range| {
+                    found.start.line <= *range.end() && *range.start() <= found.end.line
+                })
+            });
+        }
         if !matches.is_empty() {
             let rules = self.engine.rules();
             let found = Finding::from_matches(rules, &blob.origin, blob.data, matches);

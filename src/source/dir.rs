@@ -196,7 +196,11 @@ impl<V: Visitor> Worker<'_, V> {
         if memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some() {
             return self.visitor().skipped(path, Skip::Binary);
         }
-        self.visitor().blob(Blob { origin, data });
+        self.visitor().blob(Blob {
+            origin,
+            data,
+            lines: None,
+        });
     }
 
     fn origin(&self, path: &Path) -> Origin {

@@ -4,6 +4,7 @@ pub mod dir;
 pub mod git;
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -53,6 +54,9 @@ pub struct Blob<'a> {
     pub origin: Origin,
     /// The raw bytes.
     pub data: &'a [u8],
+    /// When set, only secrets on these lines (1-based, inclusive ranges) are reported:
+    /// the lines a staged change adds.
+    pub lines: Option<Vec<RangeInclusive<usize>>>,
 }
 
 /// Why a path was not scanned.

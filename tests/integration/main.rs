@@ -9,3 +9,4 @@ mod git_repo;
 mod history;
 mod rules_cli;
 mod scan;
+mod staged;

@@ -347,5 +347,9 @@ fn read_site<V: Visitor>(
         commit: Some(Arc::clone(&site.commit)),
         history_only: !plan.head_blobs.contains(&site.blob),
     };
-    visitor.blob(Blob { origin, data });
+    visitor.blob(Blob {
+        origin,
+        data,
+        lines: None,
+    });
 }

@@ -4,6 +4,7 @@
 
 mod date;
 pub mod history;
+pub mod staged;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,197 @@
+//! What is staged for commit: the index against `HEAD` (or against nothing before the
+//! first commit), with the lines each file adds, so that only new secrets block a
+//! commit.
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::ops::RangeInclusive;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository};
+
+use super::GitError;
+use crate::source::{Blob, Origin, Skip, Visitor};
+
+/// Bytes inspected for a NUL to decide a blob is binary.
+const BINARY_PROBE: usize = 1024;
+
+/// A staged file: its staged content and the lines the commit adds to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct StagedFile {
+    path: PathBuf,
+    blob: Oid,
+    /// `None`: the whole file counts (it was named explicitly and has no staged change).
+    lines: Option<Vec<RangeInclusive<usize>>>,
+}
+
+/// Hands each staged file to `visitor`, restricted to the lines it adds. `files` (paths
+/// as given on the command line, e.g. by the pre-commit framework) that have no staged
+/// change are scanned whole, as they are in the index or, untracked, on disk.
+pub fn read(
+    repo: &Repository,
+    files: &[PathBuf],
+    max_file_size: u64,
+    visitor: &mut impl Visitor,
+) -> Result<(), GitError> {
+    let workdir = repo.workdir().ok_or_else(|| {
+        GitError(format!(
+            "{}: a bare repository has nothing staged",
+            repo.path().display()
+        ))
+    })?;
+    let git = |err: git2::Error| GitError(err.message().to_owned());
+    let index = repo.index().map_err(git)?;
+    let mut staged = staged_changes(repo, &index, visitor).map_err(git)?;
+    let named: HashSet<PathBuf> = staged.iter().map(|file| file.path.clone()).collect();
+    for file in files {
+        let path = relative_to(workdir, file);
+        if named.contains(&path) {
+            continue;
+        }
+        match index.get_path(&path, 0) {
+            Some(entry) => staged.push(StagedFile {
+                path,
+                blob: entry.id,
+                lines: None,
+            }),
+            None => match std::fs::read(workdir.join(&path)) {
+                Ok(data) => deliver(visitor, path, &data, None, max_file_size),
+                Err(err) => visitor.skipped(path, Skip::Unreadable(err.to_string())),
+            },
+        }
+    }
+    for file in staged {
+        match repo.find_blob(file.blob) {
+            Ok(blob) => deliver(
+                visitor,
+                file.path,
+                blob.content(),
+                file.lines,
+                max_file_size,
+            ),
+            Err(err) => visitor.skipped(
+                file.path,
+                Skip::Unreadable(format!(
+                    "staged blob {} is missing: {}",
+                    file.blob,
+                    err.message()
+                )),
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// Added, modified, renamed and copied files of the index against `HEAD`, with the new
+/// line numbers each change adds. Binary files are reported to `visitor` as skipped.
+fn staged_changes(
+    repo: &Repository,
+    index: &git2::Index,
+    visitor: &mut impl Visitor,
+) -> Result<Vec<StagedFile>, git2::Error> {
+    let head = repo.head().ok().and_then(|head| head.peel_to_tree().ok());
+    let mut options = DiffOptions::new();
+    options.context_lines(0).ignore_submodules(true);
+    let mut diff = repo.diff_tree_to_index(head.as_ref(), Some(index), Some(&mut options))?;
+    diff.find_similar(Some(DiffFindOptions::new().renames(true).copies(true)))?;
+    let mut staged = Vec::new();
+    for index in 0..diff.deltas().len() {
+        let delta = diff.get_delta(index).expect("index within deltas");
+        if !matches!(
+            delta.status(),
+            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied
+        ) {
+            continue;
+        }
+        let file = delta.new_file();
+        let Some(path) = file
+            .path_bytes()
+            .map(|bytes| PathBuf::from(OsStr::from_bytes(bytes)))
+        else {
+            continue;
+        };
+        if file.is_binary() {
+            visitor.skipped(path, Skip::Binary);
+            continue;
+        }
+        let lines = match Patch::from_diff(&diff, index)? {
+            Some(patch) => added_lines(&patch)?,
+            None => {
+                visitor.skipped(path, Skip::Binary);
+                continue;
+            }
+        };
+        if !lines.is_empty() {
+            staged.push(StagedFile {
+                path,
+                blob: file.id(),
+                lines: Some(lines),
+            });
+        }
+    }
+    Ok(staged)
+}
+
+/// The new-side line numbers of a patch's added lines, as merged inclusive ranges.
+fn added_lines(patch: &Patch<'_>) -> Result<Vec<RangeInclusive<usize>>, git2::Error> {
+    let mut ranges: Vec<RangeInclusive<usize>> = Vec::new();
+    for hunk in 0..patch.num_hunks() {
+        for line in 0..patch.num_lines_in_hunk(hunk)? {
+            let line = patch.line_in_hunk(hunk, line)?;
+            let (Some(number), '+') = (line.new_lineno(), line.origin()) else {
+                continue;
+            };
+            let number = number as usize;
+            match ranges.last_mut() {
+                Some(last) if *last.end() + 1 == number => *last = *last.start()..=number,
+                _ => ranges.push(number..=number),
+            }
+        }
+    }
+    Ok(ranges)
+}
+
+fn deliver(
+    visitor: &mut impl Visitor,
+    path: PathBuf,
+    data: &[u8],
+    lines: Option<Vec<RangeInclusive<usize>>>,
+    max_file_size: u64,
+) {
+    if data.len() as u64 > max_file_size {
+        return visitor.skipped(
+            path,
+            Skip::TooLarge {
+                size: data.len() as u64,
+                limit: max_file_size,
+            },
+        );
+    }
+    if memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some() {
+        return visitor.skipped(path, Skip::Binary);
+    }
+    let origin = Origin::file(path.clone(), path);
+    visitor.blob(Blob {
+        origin,
+        data,
+        lines,
+    });
+}
+
+/// `file` (relative to the current directory, or absolute) relative to `workdir`.
+fn relative_to(workdir: &Path, file: &Path) -> PathBuf {
+    let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let canonical_workdir = workdir
+        .canonicalize()
+        .unwrap_or_else(|_| workdir.to_path_buf());
+    let canonical = absolute
+        .parent()
+        .and_then(|parent| parent.canonicalize().ok())
+        .map(|parent| parent.join(absolute.file_name().unwrap_or_default()))
+        .unwrap_or(absolute);
+    canonical
+        .strip_prefix(&canonical_workdir)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| file.to_path_buf())
+}
