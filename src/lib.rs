@@ -6,6 +6,7 @@
 //! and notes, and [`report`] formats the outcome.
 
 pub mod engine;
+pub mod hook;
 pub mod report;
 pub mod rules;
 pub mod scan;

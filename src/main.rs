@@ -41,6 +41,12 @@ enum Command {
     Git(GitArgs),
     /// Scan what is staged for commit, reporting only secrets on added lines (pre-commit).
     Staged(StagedArgs),
+    /// Install a git pre-commit hook that runs `keyscan staged`.
+    InstallHook {
+        /// Replace an existing pre-commit hook.
+        #[arg(long)]
+        force: bool,
+    },
     /// List and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -154,6 +160,7 @@ fn main() -> ExitCode {
         None => run_scan(&cli.scan),
         Some(Command::Git(args)) => run_git(&args),
         Some(Command::Staged(args)) => run_staged(&args),
+        Some(Command::InstallHook { force }) => install_hook(force),
         Some(Command::Rules(RulesCommand::List { rules })) => list_rules(&rules),
         Some(Command::Rules(RulesCommand::Check { files })) => check_rules(&files),
     };
@@ -256,11 +263,29 @@ fn run_staged(args: &StagedArgs) -> u8 {
             );
             if code == EXIT_FINDINGS {
                 eprintln!(
-                    "keyscan: this commit adds the secrets above. Remove them from the files, \
-                     `git add` the files again, and revoke any key that was ever pushed."
+                    "keyscan: commit refused: the staged changes hold the secrets above. Remove \
+                     them, `git add` the files again, and revoke any key that was ever pushed."
                 );
             }
             code
+        }
+        Err(err) => fail(err),
+    }
+}
+
+fn install_hook(force: bool) -> u8 {
+    let repo = match git::open(Path::new(".")) {
+        Ok(repo) => repo,
+        Err(err) => return fail(err),
+    };
+    let binary = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("keyscan"));
+    match keyscan::hook::install_pre_commit(&repo, &binary, force) {
+        Ok(hook) => {
+            println!(
+                "installed {}: commits that add secrets will be refused",
+                hook.display()
+            );
+            EXIT_CLEAN
         }
         Err(err) => fail(err),
     }

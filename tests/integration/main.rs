@@ -7,6 +7,7 @@ mod fixtures;
 mod formats;
 mod git_repo;
 mod history;
+mod hooks;
 mod rules_cli;
 mod scan;
 mod staged;

@@ -48,7 +48,7 @@ fn a_staged_secret_blocks_and_says_what_to_do() {
     assert_eq!(code, Some(1));
     assert_eq!(found, vec![("app.py".to_owned(), 2)]);
     assert!(
-        stderr(&output).contains("this commit adds the secrets above"),
+        stderr(&output).contains("commit refused"),
         "{}",
         stderr(&output)
     );
@@ -147,6 +147,23 @@ fn named_files_without_staged_changes_are_scanned_whole() {
             ("untracked.env".to_owned(), 1)
         ]
     );
+}
+
+#[test]
+fn named_files_limit_the_scan_to_those_files() {
+    let repo = TestRepo::new();
+    repo.commit_file("README.md", "hello\n", "init");
+    write(&repo, "a.env", &format!("T={}\n", fake_github_token(309)));
+    write(&repo, "b.txt", "clean\n");
+    repo.git(&["add", "a.env", "b.txt"]);
+    let (code, found, _) = staged(&repo, &["b.txt"]);
+    assert_eq!(
+        (code, found),
+        (Some(0), vec![]),
+        "a.env is another run's business"
+    );
+    let (code, found, _) = staged(&repo, &["a.env"]);
+    assert_eq!((code, found), (Some(1), vec![("a.env".to_owned(), 1)]));
 }
 
 #[test]

@@ -25,9 +25,12 @@ struct StagedFile {
     lines: Option<Vec<RangeInclusive<usize>>>,
 }
 
-/// Hands each staged file to `visitor`, restricted to the lines it adds. `files` (paths
-/// as given on the command line, e.g. by the pre-commit framework) that have no staged
-/// change are scanned whole, as they are in the index or, untracked, on disk.
+/// Hands each staged file to `visitor`, restricted to the lines it adds.
+///
+/// With `files` (paths as given on the command line, e.g. by the pre-commit framework,
+/// which may split its list over several runs), only those are considered: the staged
+/// ones by their added lines, the others whole, as they are in the index or, untracked,
+/// on disk.
 pub fn read(
     repo: &Repository,
     files: &[PathBuf],
@@ -43,10 +46,16 @@ pub fn read(
     let git = |err: git2::Error| GitError(err.message().to_owned());
     let index = repo.index().map_err(git)?;
     let mut staged = staged_changes(repo, &index, visitor).map_err(git)?;
-    let named: HashSet<PathBuf> = staged.iter().map(|file| file.path.clone()).collect();
-    for file in files {
-        let path = relative_to(workdir, file);
-        if named.contains(&path) {
+    let named: HashSet<PathBuf> = files
+        .iter()
+        .map(|file| relative_to(workdir, file))
+        .collect();
+    if !files.is_empty() {
+        staged.retain(|file| named.contains(&file.path));
+    }
+    let staged_paths: HashSet<PathBuf> = staged.iter().map(|file| file.path.clone()).collect();
+    for path in named {
+        if staged_paths.contains(&path) {
             continue;
         }
         match index.get_path(&path, 0) {
