@@ -1,6 +1,7 @@
 //! Integration tests: the real `keyscan` binary on files built at test time and on
 //! `fixtures/`.
 
+mod action;
 mod bad_input;
 mod common;
 mod fixtures;

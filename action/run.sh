@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The logic of keyscan's GitHub Action (action.yml), kept here so it can run and be
+# tested outside GitHub with the same environment variables.
+#
+#   run.sh scan      scan the pull request's commits (pull_request events: base..head)
+#                    or the whole history (push, schedule, anything else); write SARIF,
+#                    a job summary and step outputs. Always exits 0 unless it cannot run.
+#   run.sh verdict   fail the job on findings (unless KEYSCAN_FAIL_ON_FINDINGS=false)
+#                    or on an incomplete scan.
+#
+# Environment: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_WORKSPACE, GITHUB_OUTPUT,
+# GITHUB_STEP_SUMMARY (set by GitHub), and KEYSCAN_BIN (default: keyscan),
+# KEYSCAN_ARGS (extra arguments), KEYSCAN_SARIF (default: keyscan.sarif),
+# KEYSCAN_FAIL_ON_FINDINGS (default: true), KEYSCAN_EXIT_CODE (for verdict).
+set -euo pipefail
+
+keyscan=${KEYSCAN_BIN:-keyscan}
+workspace=${GITHUB_WORKSPACE:-$PWD}
+sarif=${KEYSCAN_SARIF:-keyscan.sarif}
+event=${GITHUB_EVENT_NAME:-push}
+output=${GITHUB_OUTPUT:-/dev/null}
+summary=${GITHUB_STEP_SUMMARY:-/dev/null}
+
+scan() {
+  local scope=(--format sarif --output "$sarif")
+  local what="the whole history"
+  case "$event" in
+    pull_request | pull_request_target)
+      local base head
+      base=$(jq -r '.pull_request.base.sha // empty' "$GITHUB_EVENT_PATH")
+      head=$(jq -r '.pull_request.head.sha // empty' "$GITHUB_EVENT_PATH")
+      if [ -z "$base" ] || [ -z "$head" ]; then
+        echo "::error::keyscan: the $event event payload has no pull_request.base.sha/head.sha"
+        exit 2
+      fi
+      for commit in "$base" "$head"; do
+        if ! git -C "$workspace" cat-file -e "$commit^{commit}" 2>/dev/null; then
+          echo "::error::keyscan: commit $commit is not in the checkout; check out with actions/checkout and fetch-depth: 0"
+          exit 2
+        fi
+      done
+      scope+=(--range "$base..$head")
+      what="the pull request's commits (${base:0:12}..${head:0:12})"
+      ;;
+  esac
+  local extra=()
+  if [ -n "${KEYSCAN_ARGS:-}" ]; then
+    read -r -a extra <<<"$KEYSCAN_ARGS"
+  fi
+  echo "keyscan: scanning $what"
+  local code=0
+  "$keyscan" git "$workspace" "${scope[@]}" "${extra[@]}" --color never || code=$?
+  if [ ! -s "$sarif" ]; then
+    echo "::error::keyscan failed (exit code $code) without writing $sarif"
+    echo "exit-code=$code" >>"$output"
+    exit 2
+  fi
+  local count
+  count=$(jq '[.runs[].results[]] | length' "$sarif")
+  {
+    echo "exit-code=$code"
+    echo "findings=$count"
+    echo "sarif-file=$sarif"
+  } >>"$output"
+  write_summary "$what" "$count" "$code"
+}
+
+# A Markdown table of the findings for the job summary: redacted, as in the SARIF.
+write_summary() {
+  local what=$1 count=$2 code=$3
+  {
+    echo "## keyscan"
+    echo
+    if [ "$count" -eq 0 ]; then
+      echo "No secrets found in $what."
+    else
+      echo "$count secrets found in $what."
+      echo
+      echo "| severity | rule | file | line | commit |"
+      echo "| --- | --- | --- | --- | --- |"
+      jq -r '.runs[].results[] | [
+          .properties.severity,
+          .ruleId,
+          .locations[0].physicalLocation.artifactLocation.uri,
+          (.locations[0].physicalLocation.region.startLine | tostring),
+          ((.properties.commit.id // "") | .[0:12])
+        ] | map(gsub("\\|"; "\\|")) | "| " + join(" | ") + " |"' "$sarif"
+    fi
+    if [ "$code" -eq 2 ]; then
+      echo
+      echo "**The scan is incomplete**: some content could not be read (see the job log)."
+    fi
+  } >>"$summary"
+}
+
+verdict() {
+  local code=${KEYSCAN_EXIT_CODE:-}
+  case "$code" in
+    0) echo "keyscan: no secrets found" ;;
+    1)
+      if [ "${KEYSCAN_FAIL_ON_FINDINGS:-true}" = "false" ]; then
+        echo "::warning::keyscan found secrets (fail-on-findings is off)"
+      else
+        echo "::error::keyscan found secrets: see the job summary and code scanning alerts"
+        exit 1
+      fi
+      ;;
+    *)
+      echo "::error::keyscan could not complete the scan (exit code ${code:-unknown})"
+      exit 1
+      ;;
+  esac
+}
+
+case "${1:-}" in
+  scan) scan ;;
+  verdict) verdict ;;
+  *)
+    echo "usage: $0 scan|verdict" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,216 @@
+//! The GitHub Action's logic (`action/run.sh`), run locally with the `GITHUB_*`
+//! variables and event payloads GitHub would set.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::common::{fake_github_token, stderr, stdout};
+use crate::git_repo::TestRepo;
+
+/// A repository whose `main` holds an old secret and whose `pr` branch adds a new one.
+struct Scenario {
+    repo: TestRepo,
+    base: String,
+    head: String,
+    files: TempDir,
+}
+
+impl Scenario {
+    fn new() -> Scenario {
+        let repo = TestRepo::new();
+        repo.commit_file(
+            "old.env",
+            &format!("T={}\n", fake_github_token(500)),
+            "old secret",
+        );
+        let base = repo.head();
+        repo.git(&["checkout", "-q", "-b", "pr"]);
+        repo.commit_file(
+            "src/new.py",
+            &format!("T = '{}'\n", fake_github_token(501)),
+            "new secret",
+        );
+        let head = repo.head();
+        Scenario {
+            repo,
+            base,
+            head,
+            files: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.files.path().join(name)
+    }
+
+    /// Runs `action/run.sh MODE` as GitHub would for `event` with `payload`.
+    fn run(&self, mode: &str, event: &str, payload: &Value, extra: &[(&str, &str)]) -> Output {
+        std::fs::write(self.path("event.json"), payload.to_string()).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("action/run.sh");
+        let mut command = Command::new("bash");
+        command
+            .arg(script)
+            .arg(mode)
+            .current_dir(self.files.path())
+            .env("GITHUB_EVENT_NAME", event)
+            .env("GITHUB_EVENT_PATH", self.path("event.json"))
+            .env("GITHUB_WORKSPACE", self.repo.path())
+            .env("GITHUB_OUTPUT", self.path("output"))
+            .env("GITHUB_STEP_SUMMARY", self.path("summary.md"))
+            .env("KEYSCAN_BIN", assert_cmd::cargo::cargo_bin("keyscan"))
+            .env("KEYSCAN_SARIF", self.path("keyscan.sarif"));
+        for (key, value) in extra {
+            command.env(key, value);
+        }
+        command.output().expect("bash runs")
+    }
+
+    fn outputs(&self) -> String {
+        std::fs::read_to_string(self.path("output")).unwrap_or_default()
+    }
+
+    fn summary(&self) -> String {
+        std::fs::read_to_string(self.path("summary.md")).unwrap_or_default()
+    }
+
+    fn sarif_uris(&self) -> Vec<String> {
+        let sarif: Value =
+            serde_json::from_str(&std::fs::read_to_string(self.path("keyscan.sarif")).unwrap())
+                .unwrap();
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+}
+
+fn pull_request(base: &str, head: &str) -> Value {
+    serde_json::json!({ "pull_request": { "base": { "sha": base }, "head": { "sha": head } } })
+}
+
+#[test]
+fn on_pull_request_only_the_pull_requests_commits_are_scanned() {
+    let scenario = Scenario::new();
+    let event = pull_request(&scenario.base, &scenario.head);
+    let output = scenario.run("scan", "pull_request", &event, &[]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert_eq!(scenario.sarif_uris(), ["src/new.py"]);
+    let outputs = scenario.outputs();
+    assert!(
+        outputs.contains("exit-code=1\n") && outputs.contains("findings=1\n"),
+        "{outputs}"
+    );
+    let summary = scenario.summary();
+    assert!(
+        summary.contains("| high | github-pat | src/new.py | 1 |"),
+        "{summary}"
+    );
+    assert!(summary.contains(&scenario.head[..12]));
+    assert!(!summary.contains("old.env"));
+    assert!(
+        !summary.contains(&fake_github_token(501)),
+        "the job summary must not leak the secret"
+    );
+}
+
+#[test]
+fn on_push_the_whole_history_is_scanned() {
+    let scenario = Scenario::new();
+    let event = serde_json::json!({ "ref": "refs/heads/pr", "after": scenario.head });
+    let output = scenario.run("scan", "push", &event, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(scenario.sarif_uris(), ["old.env", "src/new.py"]);
+    assert!(scenario.outputs().contains("findings=2\n"));
+    assert!(
+        scenario
+            .summary()
+            .contains("2 secrets found in the whole history")
+    );
+}
+
+#[test]
+fn extra_arguments_reach_keyscan() {
+    let scenario = Scenario::new();
+    let output = scenario.run(
+        "scan",
+        "schedule",
+        &serde_json::json!({}),
+        &[("KEYSCAN_ARGS", "--max-commits 1")],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(scenario.sarif_uris(), ["src/new.py"]);
+}
+
+#[test]
+fn a_missing_base_commit_asks_for_a_full_checkout() {
+    let scenario = Scenario::new();
+    let event = pull_request("0123456789abcdef0123456789abcdef01234567", &scenario.head);
+    let output = scenario.run("scan", "pull_request", &event, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout(&output).contains("fetch-depth: 0"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn the_verdict_fails_on_findings_unless_told_not_to() {
+    let scenario = Scenario::new();
+    let none = serde_json::json!({});
+    let clean = scenario.run("verdict", "push", &none, &[("KEYSCAN_EXIT_CODE", "0")]);
+    assert!(clean.status.success());
+    let found = scenario.run("verdict", "push", &none, &[("KEYSCAN_EXIT_CODE", "1")]);
+    assert_eq!(found.status.code(), Some(1));
+    assert!(stdout(&found).contains("::error::keyscan found secrets"));
+    let allowed = scenario.run(
+        "verdict",
+        "push",
+        &none,
+        &[
+            ("KEYSCAN_EXIT_CODE", "1"),
+            ("KEYSCAN_FAIL_ON_FINDINGS", "false"),
+        ],
+    );
+    assert!(allowed.status.success());
+    assert!(stdout(&allowed).contains("::warning::"));
+    let broken = scenario.run(
+        "verdict",
+        "push",
+        &none,
+        &[
+            ("KEYSCAN_EXIT_CODE", "2"),
+            ("KEYSCAN_FAIL_ON_FINDINGS", "false"),
+        ],
+    );
+    assert_eq!(
+        broken.status.code(),
+        Some(1),
+        "an incomplete scan always fails"
+    );
+}
+
+#[test]
+fn action_yml_runs_the_script_and_uploads_sarif() {
+    let action =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    assert!(action.contains("using: composite"));
+    assert!(action.contains("action/run.sh\" scan") && action.contains("action/run.sh\" verdict"));
+    assert!(action.contains("github/codeql-action/upload-sarif"));
+    assert!(action.contains("cargo +stable install --locked --path \"$GITHUB_ACTION_PATH\""));
+}
