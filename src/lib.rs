@@ -7,6 +7,7 @@
 
 pub mod engine;
 pub mod hook;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -4,10 +4,12 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use keyscan::engine::Engine;
+use keyscan::progress::{Progress, ProgressLine};
 use keyscan::report::{self, Format, ReportOptions};
 use keyscan::rules::{RuleOptions, RuleSet, check_examples, load_rule_set};
 use keyscan::scan::{self, Level, Outcome};
@@ -144,6 +146,9 @@ struct CommonArgs {
     /// Describe every rule in SARIF output, not only the rules that fired.
     #[arg(long)]
     sarif_all_rules: bool,
+    /// Show no progress line (it only ever appears on a terminal).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -228,7 +233,12 @@ fn run_git(args: &GitArgs) -> u8 {
         max_file_size: args.common.max_file_size,
         threads: args.common.threads,
     };
-    match scan::scan_history(&engine, &repo, &options) {
+    let progress = Arc::new(Progress::default());
+    let shown = (io::stderr().is_terminal() && !args.common.quiet)
+        .then(|| ProgressLine::start(Arc::clone(&progress)));
+    let scanned = scan::scan_history(&engine, &repo, &options, &progress);
+    drop(shown);
+    match scanned {
         Ok(outcome) => {
             let provenance = git::provenance(&repo);
             report(

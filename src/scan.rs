@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::engine::Engine;
+use crate::progress::Progress;
 use crate::report::Finding;
 use crate::source::dir::{self, DirOptions};
 use crate::source::git::GitError;
@@ -135,9 +136,10 @@ pub fn scan_history(
     engine: &Engine,
     repo: &git2::Repository,
     options: &HistoryOptions,
+    progress: &Progress,
 ) -> Result<Outcome, GitError> {
     let started = Instant::now();
-    let plan = history::plan(repo, options)?;
+    let plan = history::plan(repo, options, progress)?;
     let mut walked = Collector::new(engine);
     walked.outcome.stats.commits = plan.commits;
     if plan.shallow {
@@ -152,7 +154,9 @@ pub fn scan_history(
     for (path, reason) in &plan.skipped {
         walked.skipped(path.clone(), reason.clone());
     }
-    let visitors = history::read(repo.path(), &plan, options, || Collector::new(engine));
+    let visitors = history::read(repo.path(), &plan, options, progress, || {
+        Collector::new(engine)
+    });
     let outcomes = std::iter::once(walked)
         .chain(visitors)
         .map(|visitor| visitor.outcome);

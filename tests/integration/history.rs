@@ -36,9 +36,10 @@ fn a_deleted_secret_is_found_in_the_commit_that_added_it() {
     );
     repo.git(&["rm", "-q", "config/.env"]);
     repo.git(&["commit", "-q", "-m", "remove secret"]);
-    let (code, found, _) = history(repo.arg(), &[]);
+    let (code, found, err) = history(repo.arg(), &[]);
     assert_eq!(code, Some(1));
     assert_eq!(found, vec![("config/.env".to_owned(), added, true)]);
+    assert!(!err.contains("keyscan: walking") && !err.contains('\r'), "no progress on a pipe: {err:?}");
 }
 
 #[test]

@@ -11,6 +11,7 @@ use git2::{ObjectType, Odb, Oid, Repository, Sort};
 use rayon::prelude::*;
 
 use super::{GitError, commit_info};
+use crate::progress::Progress;
 use crate::source::{Blob, CommitInfo, Origin, Skip, Visitor};
 
 /// Git's file mode for a symbolic link: its blob is a link target, not content.
@@ -82,7 +83,11 @@ impl Plan {
 /// commits before `since`) count as already seen, so a range reports only what its
 /// commits added. Trees already walked are skipped, so each commit costs only what it
 /// changed.
-pub fn plan(repo: &Repository, options: &HistoryOptions) -> Result<Plan, GitError> {
+pub fn plan(
+    repo: &Repository,
+    options: &HistoryOptions,
+    progress: &Progress,
+) -> Result<Plan, GitError> {
     let git = |err: git2::Error| GitError(err.message().to_owned());
     let mut walk = repo.revwalk().map_err(git)?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
@@ -164,6 +169,7 @@ pub fn plan(repo: &Repository, options: &HistoryOptions) -> Result<Plan, GitErro
                 let info = Arc::new(commit_info(&commit));
                 walker.walk(commit.tree_id(), Some(&info));
                 walker.plan.commits += 1;
+                progress.commit_walked();
             }
             Err(err) => walker.plan.skipped.push((
                 PathBuf::new(),
@@ -174,6 +180,7 @@ pub fn plan(repo: &Repository, options: &HistoryOptions) -> Result<Plan, GitErro
     if let Ok(tree) = repo.head().and_then(|head| head.peel_to_tree()) {
         plan.head_blobs = all_blobs(repo, tree.id());
     }
+    progress.blobs_planned(plan.sites.len() as u64);
     Ok(plan)
 }
 
@@ -260,7 +267,13 @@ fn all_blobs(repo: &Repository, root: Oid) -> HashSet<Oid> {
 
 /// Reads the planned blobs in parallel, one repository handle per chunk of work, and
 /// hands each to a visitor made by `make_visitor`. Returns the visitors.
-pub fn read<V, F>(repo_dir: &Path, plan: &Plan, options: &HistoryOptions, make_visitor: F) -> Vec<V>
+pub fn read<V, F>(
+    repo_dir: &Path,
+    plan: &Plan,
+    options: &HistoryOptions,
+    progress: &Progress,
+    make_visitor: F,
+) -> Vec<V>
 where
     V: Visitor,
     F: Fn() -> V + Sync,
@@ -281,7 +294,13 @@ where
         match odb {
             Ok(odb) => {
                 for site in sites {
-                    read_site(&odb, site, plan, options.max_file_size, &mut visitor);
+                    progress.blob_read(read_site(
+                        &odb,
+                        site,
+                        plan,
+                        options.max_file_size,
+                        &mut visitor,
+                    ));
                 }
             }
             Err(err) => {
@@ -290,6 +309,7 @@ where
                         site.path.clone(),
                         Skip::Unreadable(err.message().to_owned()),
                     );
+                    progress.blob_read(0);
                 }
             }
         }
@@ -301,13 +321,15 @@ where
     }
 }
 
+/// Reads one blob and hands it, or why it was skipped, to `visitor`. Returns the bytes
+/// read from the object store.
 fn read_site<V: Visitor>(
     odb: &Odb<'_>,
     site: &Site,
     plan: &Plan,
     max_file_size: u64,
     visitor: &mut V,
-) {
+) -> u64 {
     // Notes name the blob the way git does: `commit:path`.
     let shown = || PathBuf::from(format!("{}:{}", &site.commit.id[..12], site.path.display()));
     let missing = |err: git2::Error| {
@@ -317,39 +339,42 @@ fn read_site<V: Visitor>(
             err.message()
         ))
     };
-    match odb.read_header(site.blob) {
-        Ok((size, _)) if size as u64 > max_file_size => {
-            return visitor.skipped(
-                shown(),
-                Skip::TooLarge {
-                    size: size as u64,
-                    limit: max_file_size,
-                },
-            );
-        }
-        Ok(_) => {}
-        Err(err) => return visitor.skipped(shown(), missing(err)),
+    let skip = match odb.read_header(site.blob) {
+        Ok((size, _)) if size as u64 > max_file_size => Some(Skip::TooLarge {
+            size: size as u64,
+            limit: max_file_size,
+        }),
+        Ok(_) => None,
+        Err(err) => Some(missing(err)),
+    };
+    if let Some(reason) = skip {
+        visitor.skipped(shown(), reason);
+        return 0;
     }
     let object = match odb.read(site.blob) {
         Ok(object) => object,
-        Err(err) => return visitor.skipped(shown(), missing(err)),
+        Err(err) => {
+            visitor.skipped(shown(), missing(err));
+            return 0;
+        }
     };
     let data = object.data();
     if memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some() {
-        return visitor.skipped(shown(), Skip::Binary);
+        visitor.skipped(shown(), Skip::Binary);
+    } else if data.starts_with(LFS_POINTER) {
+        visitor.skipped(shown(), Skip::LfsPointer);
+    } else {
+        let origin = Origin {
+            path: site.path.clone(),
+            relative: site.path.clone(),
+            commit: Some(Arc::clone(&site.commit)),
+            history_only: !plan.head_blobs.contains(&site.blob),
+        };
+        visitor.blob(Blob {
+            origin,
+            data,
+            lines: None,
+        });
     }
-    if data.starts_with(LFS_POINTER) {
-        return visitor.skipped(shown(), Skip::LfsPointer);
-    }
-    let origin = Origin {
-        path: site.path.clone(),
-        relative: site.path.clone(),
-        commit: Some(Arc::clone(&site.commit)),
-        history_only: !plan.head_blobs.contains(&site.blob),
-    };
-    visitor.blob(Blob {
-        origin,
-        data,
-        lines: None,
-    });
+    data.len() as u64
 }
