@@ -39,7 +39,10 @@ fn a_deleted_secret_is_found_in_the_commit_that_added_it() {
     let (code, found, err) = history(repo.arg(), &[]);
     assert_eq!(code, Some(1));
     assert_eq!(found, vec![("config/.env".to_owned(), added, true)]);
-    assert!(!err.contains("keyscan: walking") && !err.contains('\r'), "no progress on a pipe: {err:?}");
+    assert!(
+        !err.contains("keyscan: walking") && !err.contains('\r'),
+        "no progress on a pipe: {err:?}"
+    );
 }
 
 #[test]
