@@ -10,7 +10,8 @@
 #
 # Environment: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_WORKSPACE, GITHUB_OUTPUT,
 # GITHUB_STEP_SUMMARY (set by GitHub), and KEYSCAN_BIN (default: keyscan),
-# KEYSCAN_ARGS (extra arguments), KEYSCAN_SARIF (default: keyscan.sarif),
+# KEYSCAN_ARGS (extra arguments), KEYSCAN_CONFIG (configuration file), KEYSCAN_BASELINE
+# (baseline file), KEYSCAN_SARIF (default: keyscan.sarif),
 # KEYSCAN_FAIL_ON_FINDINGS (default: true), KEYSCAN_EXIT_CODE (for verdict).
 set -euo pipefail
 
@@ -46,6 +47,12 @@ scan() {
   local extra=()
   if [ -n "${KEYSCAN_ARGS:-}" ]; then
     read -r -a extra <<<"$KEYSCAN_ARGS"
+  fi
+  if [ -n "${KEYSCAN_CONFIG:-}" ]; then
+    extra+=(--config "$KEYSCAN_CONFIG")
+  fi
+  if [ -n "${KEYSCAN_BASELINE:-}" ]; then
+    extra+=(--baseline "$KEYSCAN_BASELINE")
   fi
   echo "keyscan: scanning $what"
   local code=0

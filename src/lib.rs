@@ -5,6 +5,8 @@
 //! [`rules`] against their bytes, [`scan`] turns matches into findings with counts
 //! and notes, and [`report`] formats the outcome.
 
+pub mod baseline;
+pub mod config;
 pub mod engine;
 pub mod hook;
 pub mod progress;
@@ -12,3 +14,4 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod suppress;

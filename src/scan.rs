@@ -6,14 +6,27 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::engine::Engine;
+use std::collections::BTreeMap;
+
+use crate::engine::{Engine, line_bounds};
 use crate::progress::Progress;
 use crate::report::Finding;
 use crate::source::dir::{self, DirOptions};
 use crate::source::git::GitError;
 use crate::source::git::history::{self, HistoryOptions};
 use crate::source::git::staged;
-use crate::source::{Blob, Skip, Visitor};
+use crate::source::{Blob, Limits, Skip, Visitor};
+use crate::suppress::{Mechanism, Suppressor};
+
+/// What a scan applies: the engine, and the suppressions in force (`None` reports
+/// everything, as `--no-suppress` asks).
+#[derive(Debug)]
+pub struct Scanner {
+    /// The matching engine.
+    pub engine: Engine,
+    /// Inline markers, allowlists, minimum severity and baseline.
+    pub suppressor: Option<Suppressor>,
+}
 
 /// How much a note matters to the trust in the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -97,6 +110,8 @@ pub struct Outcome {
     pub notes: Vec<Note>,
     /// What was read and skipped.
     pub stats: Stats,
+    /// Findings not reported, counted by why.
+    pub suppressed: BTreeMap<Mechanism, u64>,
 }
 
 impl Outcome {
@@ -107,6 +122,9 @@ impl Outcome {
             outcome.stats.add(&part.stats);
             outcome.findings.extend(part.findings);
             outcome.notes.extend(part.notes);
+            for (mechanism, count) in part.suppressed {
+                *outcome.suppressed.entry(mechanism).or_default() += count;
+            }
         }
         outcome.findings.sort_by(|a, b| {
             (&a.origin.path, a.start, a.rule).cmp(&(&b.origin.path, b.start, b.rule))
@@ -125,22 +143,22 @@ impl Outcome {
 }
 
 /// Scans files and directories under `roots`.
-pub fn scan_dirs(engine: &Engine, roots: &[PathBuf], options: &DirOptions) -> Outcome {
+pub fn scan_dirs(scanner: &Scanner, roots: &[PathBuf], options: &DirOptions) -> Outcome {
     let started = Instant::now();
-    let visitors = dir::walk(roots, options, || Collector::new(engine));
+    let visitors = dir::walk(roots, options, || Collector::new(scanner));
     Outcome::merge(visitors.into_iter().map(|visitor| visitor.outcome), started)
 }
 
 /// Scans the history of `repo`: every blob of the selected commits, once.
 pub fn scan_history(
-    engine: &Engine,
+    scanner: &Scanner,
     repo: &git2::Repository,
     options: &HistoryOptions,
     progress: &Progress,
 ) -> Result<Outcome, GitError> {
     let started = Instant::now();
     let plan = history::plan(repo, options, progress)?;
-    let mut walked = Collector::new(engine);
+    let mut walked = Collector::new(scanner);
     walked.outcome.stats.commits = plan.commits;
     if plan.shallow {
         let message = "shallow clone: commits before the shallow boundary are not in the \
@@ -155,7 +173,7 @@ pub fn scan_history(
         walked.skipped(path.clone(), reason.clone());
     }
     let visitors = history::read(repo.path(), &plan, options, progress, || {
-        Collector::new(engine)
+        Collector::new(scanner)
     });
     let outcomes = std::iter::once(walked)
         .chain(visitors)
@@ -166,29 +184,37 @@ pub fn scan_history(
 /// Scans what is staged in `repo`, reporting only secrets on the lines the commit adds;
 /// `files` with no staged change are scanned whole (see [`staged::read`]).
 pub fn scan_staged(
-    engine: &Engine,
+    scanner: &Scanner,
     repo: &git2::Repository,
     files: &[PathBuf],
-    max_file_size: u64,
+    limits: Limits,
 ) -> Result<Outcome, GitError> {
     let started = Instant::now();
-    let mut collector = Collector::new(engine);
-    staged::read(repo, files, max_file_size, &mut collector)?;
+    let mut collector = Collector::new(scanner);
+    staged::read(repo, files, limits, &mut collector)?;
     Ok(Outcome::merge(std::iter::once(collector.outcome), started))
 }
 
 /// A per-thread visitor: runs the engine on each blob and keeps what it finds.
-struct Collector<'e> {
-    engine: &'e Engine,
+struct Collector<'s> {
+    scanner: &'s Scanner,
     outcome: Outcome,
 }
 
-impl<'e> Collector<'e> {
-    fn new(engine: &'e Engine) -> Self {
+impl<'s> Collector<'s> {
+    fn new(scanner: &'s Scanner) -> Self {
         Collector {
-            engine,
+            scanner,
             outcome: Outcome::default(),
         }
+    }
+
+    /// Why `finding`, whose secret starts at `offset` in `data`, is not reported.
+    fn suppression(&self, finding: &Finding, data: &[u8], offset: usize) -> Option<Mechanism> {
+        let suppressor = self.scanner.suppressor.as_ref()?;
+        let line = line_bounds(data, offset);
+        let previous = (line.start > 0).then(|| &data[line_bounds(data, line.start - 1)]);
+        suppressor.reason(finding, self.scanner.engine.rules(), &data[line], previous)
     }
 
     fn note(&mut self, level: Level, path: PathBuf, message: String) {
@@ -210,7 +236,8 @@ impl Visitor for Collector<'_> {
             let message = "not valid UTF-8; scanned as bytes".to_owned();
             self.note(Level::Info, blob.origin.path.clone(), message);
         }
-        let mut matches = self.engine.scan(blob.data);
+        let engine = &self.scanner.engine;
+        let mut matches = engine.scan(blob.data);
         if let Some(lines) = &blob.lines {
             matches.retain(|found| {
                 lines.iter().any(|range| {
@@ -218,10 +245,16 @@ impl Visitor for Collector<'_> {
                 })
             });
         }
-        if !matches.is_empty() {
-            let rules = self.engine.rules();
-            let found = Finding::from_matches(rules, &blob.origin, blob.data, matches);
-            self.outcome.findings.extend(found);
+        if matches.is_empty() {
+            return;
+        }
+        let offsets: Vec<usize> = matches.iter().map(|found| found.secret.start).collect();
+        let findings = Finding::from_matches(engine.rules(), &blob.origin, blob.data, matches);
+        for (finding, offset) in findings.into_iter().zip(offsets) {
+            match self.suppression(&finding, blob.data, offset) {
+                Some(mechanism) => *self.outcome.suppressed.entry(mechanism).or_default() += 1,
+                None => self.outcome.findings.push(finding),
+            }
         }
     }
 

@@ -153,6 +153,18 @@ fn write_summary(
     if !skipped.is_empty() {
         writeln!(out, "{skipped}")?;
     }
+    if !outcome.suppressed.is_empty() {
+        let parts: Vec<String> = outcome
+            .suppressed
+            .iter()
+            .map(|(mechanism, n)| format!("{n} {}", mechanism.as_str()))
+            .collect();
+        writeln!(
+            out,
+            "suppressed: {} (--no-suppress shows them)",
+            parts.join(", ")
+        )?;
+    }
     if stats.errors > 0 {
         writeln!(
             out,

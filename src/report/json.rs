@@ -36,6 +36,7 @@ pub fn write(
         "findings": findings,
         "notes": notes,
         "stats": outcome.stats,
+        "suppressed": outcome.suppressed,
         "incomplete": outcome.is_incomplete(),
     });
     serde_json::to_writer_pretty(&mut *out, &document)?;

@@ -71,7 +71,7 @@ pub fn write(
         }],
         "results": results,
         "columnKind": "unicodeCodePoints",
-        "properties": { "stats": outcome.stats },
+        "properties": { "stats": outcome.stats, "suppressed": outcome.suppressed },
     });
     if let Some(root) = &base.root {
         run["originalUriBaseIds"] = json!({ SRCROOT: { "uri": directory_uri(root) } });

@@ -163,12 +163,19 @@ fn compile_all(
             rule_id: Some(raw.id.clone()),
             message,
         };
-        if let Some(first) = seen.get(&raw.id) {
-            problems.push(problem(format!(
-                "duplicate rule id, first defined in {first}"
-            )));
-            continue;
-        }
+        // A rule file may redefine a built-in rule (to tune it); any other repeat is an error.
+        let replaces = match seen.get(&raw.id) {
+            Some(RuleSource::Builtin(_)) if !matches!(source, RuleSource::Builtin(_)) => {
+                rules.iter().position(|rule| rule.id == raw.id)
+            }
+            Some(first) => {
+                problems.push(problem(format!(
+                    "duplicate rule id, first defined in {first}"
+                )));
+                continue;
+            }
+            None => None,
+        };
         seen.insert(raw.id.clone(), source.clone());
         let before = problems.len();
         problems.extend(field_problems(&raw).into_iter().map(problem));
@@ -193,8 +200,10 @@ fn compile_all(
         if problems.len() > before {
             continue;
         }
-        pairs.push((rules.len(), raw.pair));
-        rules.push(Rule {
+        let index = replaces.unwrap_or(rules.len());
+        pairs.retain(|(pending, _)| *pending != index);
+        pairs.push((index, raw.pair));
+        let rule = Rule {
             id: raw.id,
             name: raw.name,
             description: raw.description.trim().to_owned(),
@@ -214,7 +223,11 @@ fn compile_all(
             examples: raw.examples,
             counterexamples: raw.counterexamples,
             source,
-        });
+        };
+        match replaces {
+            Some(index) => rules[index] = rule,
+            None => rules.push(rule),
+        }
     }
     for (index, pair) in pairs {
         let Some(pair) = pair else { continue };
@@ -390,6 +403,33 @@ counterexamples = ["kw_"]
         assert!(
             found.iter().any(|p| p.contains("at least one example")),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_rule_file_may_redefine_a_builtin_rule_once() {
+        let (name, builtin) = BUILTIN_RULE_FILES[0];
+        let builtin_set = parse_rule_file(name, builtin).unwrap();
+        let id = builtin_set.rules()[0].id.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tuned.toml");
+        std::fs::write(&file, format!("provider = \"Tuned\"\n{}", rule(&id, ""))).unwrap();
+        let options = RuleOptions {
+            builtin: true,
+            paths: vec![file.clone()],
+        };
+        let set = load_rule_set(&options).unwrap();
+        let tuned: Vec<_> = set.rules().iter().filter(|r| r.id == id).collect();
+        assert_eq!(tuned.len(), 1);
+        assert_eq!(tuned[0].source, RuleSource::File(file.clone()));
+        let twice = RuleOptions {
+            builtin: true,
+            paths: vec![file.clone(), file],
+        };
+        let problems = load_rule_set(&twice).unwrap_err();
+        assert!(
+            problems[0].message.contains("duplicate rule id"),
+            "{problems:?}"
         );
     }
 

@@ -167,9 +167,32 @@ impl RuleSet {
         &self.rules
     }
 
-    /// Index of the rule with this id.
-    pub fn position(&self, id: &str) -> Option<usize> {
-        self.rules.iter().position(|rule| rule.id == id)
+    /// The rules for which `keep` holds. A secret rule whose identifier rule is dropped
+    /// loses its pairing and reports alone.
+    pub fn select(self, keep: impl Fn(&Rule) -> bool) -> RuleSet {
+        let kept: Vec<bool> = self.rules.iter().map(&keep).collect();
+        let mut new_index = Vec::with_capacity(kept.len());
+        let mut next = 0;
+        for &keep in &kept {
+            new_index.push(keep.then_some(next));
+            next += usize::from(keep);
+        }
+        let rules = self
+            .rules
+            .into_iter()
+            .zip(kept)
+            .filter(|(_, keep)| *keep)
+            .map(|(mut rule, _)| {
+                rule.pair = rule.pair.and_then(|pair| {
+                    new_index[pair.with].map(|with| Pairing {
+                        with,
+                        within_lines: pair.within_lines,
+                    })
+                });
+                rule
+            })
+            .collect();
+        RuleSet { rules }
     }
 }
 

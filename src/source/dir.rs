@@ -10,13 +10,10 @@ use std::sync::Mutex;
 use ignore::{DirEntry, WalkBuilder, WalkState};
 use memmap2::Mmap;
 
-use super::{Blob, Origin, Skip, Visitor};
+use super::{Blob, Limits, Origin, Skip, Visitor};
 
 /// File name of keyscan's own ignore file, in gitignore syntax.
 pub const IGNORE_FILE: &str = ".keyscanignore";
-
-/// Bytes inspected for a NUL to decide a file is binary.
-const BINARY_PROBE: usize = 1024;
 
 /// Files at least this large are memory-mapped instead of read.
 const MMAP_THRESHOLD: u64 = 4 << 20;
@@ -24,8 +21,8 @@ const MMAP_THRESHOLD: u64 = 4 << 20;
 /// How to walk directories.
 #[derive(Debug, Clone)]
 pub struct DirOptions {
-    /// Files larger than this many bytes are skipped.
-    pub max_file_size: u64,
+    /// Size cap and binary handling.
+    pub limits: Limits,
     /// Scan everything: ignore no .gitignore, .ignore or .keyscanignore.
     pub no_ignore: bool,
     /// Follow symbolic links.
@@ -164,9 +161,8 @@ impl<V: Visitor> Worker<'_, V> {
                     .skipped(path, Skip::Unreadable(err.to_string()));
             }
         };
-        let limit = self.options.max_file_size;
-        if size > limit {
-            return self.visitor().skipped(path, Skip::TooLarge { size, limit });
+        if let Some(reason) = self.options.limits.skip_size(size) {
+            return self.visitor().skipped(path, reason);
         }
         if size >= MMAP_THRESHOLD {
             // SAFETY: the map is read-only and dropped before this function returns; a file
@@ -193,8 +189,8 @@ impl<V: Visitor> Worker<'_, V> {
     }
 
     fn deliver(&mut self, path: PathBuf, origin: Origin, data: &[u8]) {
-        if memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some() {
-            return self.visitor().skipped(path, Skip::Binary);
+        if let Some(reason) = self.options.limits.skip_content(data) {
+            return self.visitor().skipped(path, reason);
         }
         self.visitor().blob(Blob {
             origin,

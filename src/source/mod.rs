@@ -112,6 +112,38 @@ impl fmt::Display for Skip {
     }
 }
 
+/// What every source skips: content over a size cap and, unless asked, binaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Content larger than this many bytes is skipped.
+    pub max_file_size: u64,
+    /// Scan content that looks binary instead of skipping it.
+    pub scan_binaries: bool,
+}
+
+impl Limits {
+    /// Why `data` is not scanned, if it is not.
+    pub fn skip_content(&self, data: &[u8]) -> Option<Skip> {
+        (!self.scan_binaries && looks_binary(data)).then_some(Skip::Binary)
+    }
+
+    /// `Skip::TooLarge` when `size` is over the cap.
+    pub fn skip_size(&self, size: u64) -> Option<Skip> {
+        (size > self.max_file_size).then_some(Skip::TooLarge {
+            size,
+            limit: self.max_file_size,
+        })
+    }
+}
+
+/// Bytes inspected for a NUL to decide content is binary.
+const BINARY_PROBE: usize = 1024;
+
+/// Whether `data` looks binary: a NUL byte in its first KiB.
+fn looks_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some()
+}
+
 /// Receives what a source produces; one visitor per scanning thread.
 pub trait Visitor: Send {
     /// Content to scan.

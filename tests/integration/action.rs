@@ -157,6 +157,40 @@ fn extra_arguments_reach_keyscan() {
 }
 
 #[test]
+fn config_and_baseline_inputs_reach_keyscan() {
+    let scenario = Scenario::new();
+    let baseline = scenario.path("baseline.json");
+    let made = crate::common::keyscan()
+        .args([
+            "baseline",
+            "git",
+            scenario.repo.arg(),
+            "--max-commits",
+            "1",
+            "-o",
+        ])
+        .arg(&baseline)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    // Allowlist globs are relative to the configuration file, which lives in the repository.
+    let config = scenario.repo.path().join("keyscan-ci.toml");
+    std::fs::write(&config, "[allowlist]\npaths = [\"old.env\"]\n").unwrap();
+    let env = [
+        ("KEYSCAN_BASELINE", baseline.to_str().unwrap()),
+        ("KEYSCAN_CONFIG", config.to_str().unwrap()),
+    ];
+    let output = scenario.run("scan", "push", &serde_json::json!({}), &env);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        scenario.outputs().contains("findings=0\n"),
+        "{}",
+        scenario.outputs()
+    );
+    assert!(scenario.summary().contains("No secrets found"));
+}
+
+#[test]
 fn a_missing_base_commit_asks_for_a_full_checkout() {
     let scenario = Scenario::new();
     let event = pull_request("0123456789abcdef0123456789abcdef01234567", &scenario.head);

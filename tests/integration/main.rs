@@ -9,6 +9,7 @@ mod formats;
 mod git_repo;
 mod history;
 mod hooks;
+mod living;
 mod rules_cli;
 mod scan;
 mod staged;

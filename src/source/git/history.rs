@@ -12,13 +12,10 @@ use rayon::prelude::*;
 
 use super::{GitError, commit_info};
 use crate::progress::Progress;
-use crate::source::{Blob, CommitInfo, Origin, Skip, Visitor};
+use crate::source::{Blob, CommitInfo, Limits, Origin, Skip, Visitor};
 
 /// Git's file mode for a symbolic link: its blob is a link target, not content.
 const SYMLINK_MODE: i32 = 0o120000;
-
-/// Bytes inspected for a NUL to decide a blob is binary.
-const BINARY_PROBE: usize = 1024;
 
 /// How every git LFS pointer file starts.
 const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
@@ -43,8 +40,8 @@ pub struct HistoryOptions {
     pub since: Option<i64>,
     /// Only the most recent N commits of the selection.
     pub max_commits: Option<usize>,
-    /// Blobs larger than this many bytes are skipped.
-    pub max_file_size: u64,
+    /// Size cap and binary handling.
+    pub limits: Limits,
     /// Worker threads; 0 picks one per core.
     pub threads: usize,
 }
@@ -294,13 +291,7 @@ where
         match odb {
             Ok(odb) => {
                 for site in sites {
-                    progress.blob_read(read_site(
-                        &odb,
-                        site,
-                        plan,
-                        options.max_file_size,
-                        &mut visitor,
-                    ));
+                    progress.blob_read(read_site(&odb, site, plan, options.limits, &mut visitor));
                 }
             }
             Err(err) => {
@@ -327,7 +318,7 @@ fn read_site<V: Visitor>(
     odb: &Odb<'_>,
     site: &Site,
     plan: &Plan,
-    max_file_size: u64,
+    limits: Limits,
     visitor: &mut V,
 ) -> u64 {
     // Notes name the blob the way git does: `commit:path`.
@@ -340,11 +331,7 @@ fn read_site<V: Visitor>(
         ))
     };
     let skip = match odb.read_header(site.blob) {
-        Ok((size, _)) if size as u64 > max_file_size => Some(Skip::TooLarge {
-            size: size as u64,
-            limit: max_file_size,
-        }),
-        Ok(_) => None,
+        Ok((size, _)) => limits.skip_size(size as u64),
         Err(err) => Some(missing(err)),
     };
     if let Some(reason) = skip {
@@ -359,8 +346,8 @@ fn read_site<V: Visitor>(
         }
     };
     let data = object.data();
-    if memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some() {
-        visitor.skipped(shown(), Skip::Binary);
+    if let Some(reason) = limits.skip_content(data) {
+        visitor.skipped(shown(), reason);
     } else if data.starts_with(LFS_POINTER) {
         visitor.skipped(shown(), Skip::LfsPointer);
     } else {

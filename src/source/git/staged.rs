@@ -11,10 +11,7 @@ use std::path::{Path, PathBuf};
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository};
 
 use super::GitError;
-use crate::source::{Blob, Origin, Skip, Visitor};
-
-/// Bytes inspected for a NUL to decide a blob is binary.
-const BINARY_PROBE: usize = 1024;
+use crate::source::{Blob, Limits, Origin, Skip, Visitor};
 
 /// A staged file: its staged content and the lines the commit adds to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +31,7 @@ struct StagedFile {
 pub fn read(
     repo: &Repository,
     files: &[PathBuf],
-    max_file_size: u64,
+    limits: Limits,
     visitor: &mut impl Visitor,
 ) -> Result<(), GitError> {
     let workdir = repo.workdir().ok_or_else(|| {
@@ -65,20 +62,14 @@ pub fn read(
                 lines: None,
             }),
             None => match std::fs::read(workdir.join(&path)) {
-                Ok(data) => deliver(visitor, path, &data, None, max_file_size),
+                Ok(data) => deliver(visitor, path, &data, None, limits),
                 Err(err) => visitor.skipped(path, Skip::Unreadable(err.to_string())),
             },
         }
     }
     for file in staged {
         match repo.find_blob(file.blob) {
-            Ok(blob) => deliver(
-                visitor,
-                file.path,
-                blob.content(),
-                file.lines,
-                max_file_size,
-            ),
+            Ok(blob) => deliver(visitor, file.path, blob.content(), file.lines, limits),
             Err(err) => visitor.skipped(
                 file.path,
                 Skip::Unreadable(format!(
@@ -166,19 +157,13 @@ fn deliver(
     path: PathBuf,
     data: &[u8],
     lines: Option<Vec<RangeInclusive<usize>>>,
-    max_file_size: u64,
+    limits: Limits,
 ) {
-    if data.len() as u64 > max_file_size {
-        return visitor.skipped(
-            path,
-            Skip::TooLarge {
-                size: data.len() as u64,
-                limit: max_file_size,
-            },
-        );
-    }
-    if memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some() {
-        return visitor.skipped(path, Skip::Binary);
+    if let Some(reason) = limits
+        .skip_size(data.len() as u64)
+        .or_else(|| limits.skip_content(data))
+    {
+        return visitor.skipped(path, reason);
     }
     let origin = Origin::file(path.clone(), path);
     visitor.blob(Blob {

@@ -1,0 +1,192 @@
+//! The command line's shape: commands, arguments and their help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use keyscan::config::parse_size;
+use keyscan::report::Format;
+use keyscan::source::git::parse_date;
+
+/// Find hard-coded credentials (API keys, tokens, private keys) in files.
+#[derive(Parser)]
+#[command(name = "keyscan", version, args_conflicts_with_subcommands = true)]
+#[command(after_help = "Exit codes: 0 nothing found, 1 secrets found, 2 error or incomplete scan.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Scan files and directories (the default when no subcommand is given).
+    Scan(ScanArgs),
+    /// Scan git history: every blob reachable from all refs, each once.
+    Git(GitArgs),
+    /// Scan what is staged for commit, reporting only secrets on added lines (pre-commit).
+    Staged(StagedArgs),
+    /// Record the current findings in a baseline file, so only new ones are reported.
+    Baseline(BaselineArgs),
+    /// Install a git pre-commit hook that runs `keyscan staged`.
+    InstallHook {
+        /// Replace an existing pre-commit hook.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a commented starting .keyscan.toml.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// List and check rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ConfigCommand {
+    /// Write .keyscan.toml in the current directory (never over an existing one).
+    Init,
+}
+
+#[derive(Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, severity, confidence, provider and where it came from.
+    List {
+        /// Extra rule files or directories of *.toml rule files.
+        #[arg(long = "rules", value_name = "PATH")]
+        rules: Vec<PathBuf>,
+    },
+    /// Validate rule files and run their examples and counterexamples.
+    Check {
+        /// Rule files or directories of *.toml rule files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Files and directories to scan.
+    #[arg(default_value = ".", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Scan everything: do not honour .gitignore, .ignore or .keyscanignore.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args)]
+pub struct GitArgs {
+    /// The repository (a working tree, a .git directory or a bare repository).
+    #[arg(default_value = ".", value_name = "REPO")]
+    pub repo: PathBuf,
+    /// Scan only what is reachable from this branch, tag or commit.
+    #[arg(long, value_name = "REF", conflicts_with = "range")]
+    pub branch: Option<String>,
+    /// Scan only the commits of a revision range, e.g. main..feature.
+    #[arg(long, value_name = "A..B")]
+    pub range: Option<String>,
+    /// Scan only commits made on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<i64>,
+    /// Scan only the most recent N commits of the selection.
+    #[arg(long, value_name = "N")]
+    pub max_commits: Option<usize>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args)]
+pub struct StagedArgs {
+    /// Files to consider (as the pre-commit framework passes them): staged ones by the
+    /// lines they add, others whole. Without files, every staged change.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BaselineArgs {
+    #[command(subcommand)]
+    pub git: Option<BaselineGit>,
+    /// Keep only the entries of the existing baseline that still match a finding.
+    #[arg(long)]
+    pub prune: bool,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Subcommand)]
+pub enum BaselineGit {
+    /// Record the findings of a git history scan.
+    Git {
+        /// Keep only the entries of the existing baseline that still match a finding.
+        #[arg(long)]
+        prune: bool,
+        #[command(flatten)]
+        args: GitArgs,
+    },
+}
+
+/// Options shared by every scanning command: configuration, rules, limits, report.
+#[derive(Args)]
+pub struct CommonArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report (for `baseline`: the baseline) to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print secrets in full. Without it every format shows them redacted.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Configuration file (default: the nearest .keyscan.toml at or above the scanned path).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Report everything: ignore inline allow markers, allowlists, the minimum severity
+    /// and the baseline.
+    #[arg(long)]
+    pub no_suppress: bool,
+    /// Skip files larger than SIZE (bytes, or with a unit: 512KB, 100MB, 1GiB).
+    /// Default: the configuration's, else 100MB.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    /// Extra rule files or directories of *.toml rule files, added to the built-in rules.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Also list informational notes (files not valid UTF-8, special files).
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Describe every rule in SARIF output, not only the rules that fired.
+    #[arg(long)]
+    pub sarif_all_rules: bool,
+    /// Show no progress line (it only ever appears on a terminal).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

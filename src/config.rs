@@ -1,0 +1,433 @@
+//! `.keyscan.toml`: rules to add, enable or disable, a minimum severity, allowlists,
+//! a baseline and scan options. Found upward from the scanned path, or given with
+//! `--config`. Unknown keys and bad values are errors naming file, line and key.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use regex::bytes::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::rules::Severity;
+
+/// The file name keyscan looks for.
+pub const CONFIG_FILE: &str = ".keyscan.toml";
+
+/// What `keyscan config init` writes.
+pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keyscan/keyscan).
+# Relative paths are relative to this file's directory.
+
+[rules]
+# Extra rule files or directories of *.toml rule files (see docs/rules.md).
+# paths = ["security/keyscan-rules"]
+# Rule ids to turn off, e.g. a generic rule that is noisy in this codebase.
+# disable = ["generic-jwt"]
+# Run only these rule ids (leave unset to run every rule).
+# enable = ["aws-secret-access-key", "github-pat"]
+# Report only findings at or above this severity: low, medium, high, critical.
+# min_severity = "medium"
+
+[allowlist]
+# Paths whose findings are not reported, as gitignore-style globs.
+# paths = ["tests/fixtures/", "docs/**/*.md"]
+# Regular expressions matched against the secret itself.
+# secrets = ["^AKIA[A-Z0-9]{12}TEST$"]
+# Regular expressions matched against the whole line the secret is on.
+# lines = ["example\\.invalid"]
+# Words that mark a value as not secret (matched case-insensitively within it).
+# stopwords = ["dummy", "sample"]
+
+# Report only findings that are not in this baseline file (`keyscan baseline`).
+# baseline = ".keyscan-baseline.json"
+
+[scan]
+# Skip files larger than this (bytes, or 512KB, 100MB, 1GiB).
+# max_file_size = "100MB"
+# Scan files that look binary (a NUL byte in the first KiB) instead of skipping them.
+# scan_binaries = false
+# Honour .gitignore, .ignore and .keyscanignore.
+# ignore_files = true
+# Follow symbolic links.
+# follow_symlinks = false
+"#;
+
+/// A configuration problem: the file, the line when known, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The configuration file.
+    pub path: PathBuf,
+    /// The 1-based line of the problem, when known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// Findings that are not reported: paths, secret and line patterns, stopwords.
+#[derive(Debug, Clone)]
+pub struct Allowlist {
+    /// Gitignore-style globs, relative to the configuration file's directory.
+    pub paths: Gitignore,
+    /// Patterns matched against the secret.
+    pub secrets: Vec<Regex>,
+    /// Patterns matched against the secret's line.
+    pub lines: Vec<Regex>,
+    /// Lowercase words that mark a value as not secret.
+    pub stopwords: Vec<String>,
+}
+
+impl Default for Allowlist {
+    fn default() -> Self {
+        Allowlist {
+            paths: Gitignore::empty(),
+            secrets: Vec::new(),
+            lines: Vec::new(),
+            stopwords: Vec::new(),
+        }
+    }
+}
+
+/// A rule id named in the configuration, with the line it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedRule {
+    /// The rule id.
+    pub id: String,
+    /// Its 1-based line in the configuration file.
+    pub line: usize,
+}
+
+/// A loaded, validated configuration. The default is "no configuration".
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from.
+    pub path: Option<PathBuf>,
+    /// Extra rule files and directories.
+    pub rule_paths: Vec<PathBuf>,
+    /// Rules to turn off.
+    pub disable: Vec<NamedRule>,
+    /// When not empty, the only rules to run.
+    pub enable: Vec<NamedRule>,
+    /// Findings below this severity are not reported.
+    pub min_severity: Option<Severity>,
+    /// Findings that are not reported.
+    pub allowlist: Allowlist,
+    /// Baseline file.
+    pub baseline: Option<PathBuf>,
+    /// Size cap for files and blobs.
+    pub max_file_size: Option<u64>,
+    /// Scan binary-looking files instead of skipping them.
+    pub scan_binaries: Option<bool>,
+    /// Honour ignore files.
+    pub ignore_files: Option<bool>,
+    /// Follow symbolic links.
+    pub follow_symlinks: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    allowlist: RawAllowlist,
+    baseline: Option<String>,
+    #[serde(default)]
+    scan: RawScan,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    enable: Vec<Spanned<String>>,
+    min_severity: Option<Severity>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAllowlist {
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    secrets: Vec<Spanned<String>>,
+    #[serde(default)]
+    lines: Vec<Spanned<String>>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawScan {
+    max_file_size: Option<Spanned<String>>,
+    scan_binaries: Option<bool>,
+    ignore_files: Option<bool>,
+    follow_symlinks: Option<bool>,
+}
+
+/// The nearest `.keyscan.toml` in `start` (a directory, or a file's directory) or above.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(start).ok()?;
+    let first = if absolute.is_dir() {
+        absolute.as_path()
+    } else {
+        absolute.parent()?
+    };
+    first
+        .ancestors()
+        .map(|dir| dir.join(CONFIG_FILE))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Loads and validates the configuration file at `path`.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let error = |line: Option<usize>, message: String| ConfigError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|err| error(None, format!("cannot read: {err}")))?;
+    let line_of = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count();
+    let raw: RawConfig = toml::from_str(&text).map_err(|err| {
+        let line = err.span().map(|span| line_of(span.start));
+        error(line, err.message().trim_end().to_owned())
+    })?;
+    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let regexes = |patterns: &[Spanned<String>], key: &str| -> Result<Vec<Regex>, ConfigError> {
+        patterns
+            .iter()
+            .map(|pattern| {
+                Regex::new(pattern.get_ref()).map_err(|err| {
+                    error(
+                        Some(line_of(pattern.span().start)),
+                        format!("allowlist.{key}: invalid regex: {err}"),
+                    )
+                })
+            })
+            .collect()
+    };
+    let mut globs = GitignoreBuilder::new(&root);
+    for glob in &raw.allowlist.paths {
+        globs.add_line(None, glob.get_ref()).map_err(|err| {
+            error(
+                Some(line_of(glob.span().start)),
+                format!("allowlist.paths: invalid glob: {err}"),
+            )
+        })?;
+    }
+    let paths = globs
+        .build()
+        .map_err(|err| error(None, format!("allowlist.paths: {err}")))?;
+    let max_file_size = match &raw.scan.max_file_size {
+        Some(size) => Some(parse_size(size.get_ref()).map_err(|message| {
+            error(
+                Some(line_of(size.span().start)),
+                format!("scan.max_file_size: {message}"),
+            )
+        })?),
+        None => None,
+    };
+    let named = |ids: &[Spanned<String>]| -> Vec<NamedRule> {
+        ids.iter()
+            .map(|id| NamedRule {
+                id: id.get_ref().clone(),
+                line: line_of(id.span().start),
+            })
+            .collect()
+    };
+    Ok(Config {
+        path: Some(path.to_path_buf()),
+        rule_paths: raw.rules.paths.iter().map(|p| root.join(p)).collect(),
+        disable: named(&raw.rules.disable),
+        enable: named(&raw.rules.enable),
+        min_severity: raw.rules.min_severity,
+        allowlist: Allowlist {
+            paths,
+            secrets: regexes(&raw.allowlist.secrets, "secrets")?,
+            lines: regexes(&raw.allowlist.lines, "lines")?,
+            stopwords: raw
+                .allowlist
+                .stopwords
+                .iter()
+                .map(|word| word.to_lowercase())
+                .collect(),
+        },
+        baseline: raw.baseline.map(|file| root.join(file)),
+        max_file_size,
+        scan_binaries: raw.scan.scan_binaries,
+        ignore_files: raw.scan.ignore_files,
+        follow_symlinks: raw.scan.follow_symlinks,
+    })
+}
+
+impl Config {
+    /// An error for each rule id in `disable` or `enable` that no loaded rule has.
+    pub fn unknown_rule_ids(&self, known: &[&str]) -> Vec<ConfigError> {
+        let path = self.path.clone().unwrap_or_default();
+        [("disable", &self.disable), ("enable", &self.enable)]
+            .into_iter()
+            .flat_map(|(key, ids)| ids.iter().map(move |named| (key, named)))
+            .filter(|(_, named)| !known.contains(&named.id.as_str()))
+            .map(|(key, named)| ConfigError {
+                path: path.clone(),
+                line: Some(named.line),
+                message: format!(
+                    "rules.{key}: no rule has the id `{}` (see `keyscan rules list`)",
+                    named.id
+                ),
+            })
+            .collect()
+    }
+
+    /// Whether the rule with `id` runs under this configuration.
+    pub fn runs_rule(&self, id: &str) -> bool {
+        let enabled = self.enable.is_empty() || self.enable.iter().any(|named| named.id == id);
+        enabled && !self.disable.iter().any(|named| named.id == id)
+    }
+}
+
+/// Parses `1234`, `512KB`, `100MB`, `1GiB` (decimal and binary units, case-insensitive).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size like 100MB"))?;
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown size unit {other:?}; use B, KB, MB, GB, KiB, MiB or GiB"
+            ));
+        }
+    };
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("{text:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_FILE);
+        std::fs::write(&path, text).unwrap();
+        load(&path).map_err(|err| ConfigError {
+            path: PathBuf::from(CONFIG_FILE),
+            ..err
+        })
+    }
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("1234"), Ok(1234));
+        assert_eq!(parse_size("512KB"), Ok(512_000));
+        assert_eq!(parse_size("100mb"), Ok(100_000_000));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+    }
+
+    #[test]
+    fn the_template_loads_as_an_empty_configuration() {
+        let config = load_text(TEMPLATE).unwrap();
+        assert!(
+            config.disable.is_empty()
+                && config.baseline.is_none()
+                && config.max_file_size.is_none()
+        );
+    }
+
+    #[test]
+    fn a_full_configuration_loads() {
+        let config = load_text(
+            "[rules]\ndisable = [\"generic-jwt\"]\nmin_severity = \"high\"\n\
+             [allowlist]\npaths = [\"fixtures/\"]\nsecrets = [\"TEST$\"]\nstopwords = [\"Dummy\"]\n\
+             [scan]\nmax_file_size = \"1MB\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.disable,
+            vec![NamedRule {
+                id: "generic-jwt".into(),
+                line: 2
+            }]
+        );
+        assert_eq!(config.min_severity, Some(Severity::High));
+        assert_eq!(config.allowlist.stopwords, ["dummy"]);
+        assert_eq!(config.max_file_size, Some(1_000_000));
+        assert!(!config.runs_rule("generic-jwt") && config.runs_rule("github-pat"));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let unknown =
+            load_text("[rules]\nmin_severity = \"high\"\n\n[allowlist]\npath = [\"x\"]\n")
+                .unwrap_err();
+        assert_eq!(unknown.line, Some(5));
+        assert!(
+            unknown.to_string().starts_with(".keyscan.toml:5: "),
+            "{unknown}"
+        );
+        assert!(unknown.message.contains("path"), "{unknown}");
+        let severity = load_text("[rules]\nmin_severity = \"urgent\"\n").unwrap_err();
+        assert_eq!(severity.line, Some(2));
+        let regex =
+            load_text("[allowlist]\nsecrets = [\n  \"ok\",\n  \"(unclosed\",\n]\n").unwrap_err();
+        assert_eq!(regex.line, Some(4));
+        assert!(
+            regex.message.contains("allowlist.secrets: invalid regex"),
+            "{regex}"
+        );
+        let size = load_text("[scan]\nmax_file_size = \"lots\"\n").unwrap_err();
+        assert_eq!(
+            (size.line, size.message.contains("scan.max_file_size")),
+            (Some(2), true)
+        );
+    }
+
+    #[test]
+    fn unknown_rule_ids_are_reported_with_their_line() {
+        let config = load_text("[rules]\ndisable = [\"github-pat\", \"no-such-rule\"]\n").unwrap();
+        let errors = config.unknown_rule_ids(&["github-pat"]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, Some(2));
+        assert!(errors[0].message.contains("`no-such-rule`"));
+    }
+
+    #[test]
+    fn the_nearest_file_upward_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        assert!(find(&nested).is_none_or(|found| !found.starts_with(dir.path())));
+        std::fs::write(dir.path().join(CONFIG_FILE), "").unwrap();
+        assert_eq!(find(&nested), Some(dir.path().join(CONFIG_FILE)));
+    }
+}

@@ -1,0 +1,192 @@
+//! Deciding which findings not to report, and why: inline markers, allowlists, a
+//! minimum severity and a baseline. Every suppression is counted by mechanism, so
+//! nothing is silenced invisibly.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::config::Allowlist;
+use crate::report::Finding;
+use crate::rules::{Rule, Severity};
+
+/// Why a finding was not reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mechanism {
+    /// A `keyscan:allow` (or `gitleaks:allow`, `pragma: allowlist secret`) marker.
+    Inline,
+    /// The path matches `allowlist.paths`.
+    AllowlistPath,
+    /// The secret matches `allowlist.secrets`.
+    AllowlistSecret,
+    /// The line matches `allowlist.lines`.
+    AllowlistLine,
+    /// The secret contains an `allowlist.stopwords` word.
+    Stopword,
+    /// The finding is below `rules.min_severity`.
+    MinSeverity,
+    /// The finding's fingerprint is in the baseline.
+    Baseline,
+}
+
+impl Mechanism {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mechanism::Inline => "inline",
+            Mechanism::AllowlistPath => "allowlist-path",
+            Mechanism::AllowlistSecret => "allowlist-secret",
+            Mechanism::AllowlistLine => "allowlist-line",
+            Mechanism::Stopword => "stopword",
+            Mechanism::MinSeverity => "min-severity",
+            Mechanism::Baseline => "baseline",
+        }
+    }
+}
+
+/// Markers that allow every finding on their line, from keyscan and other scanners.
+const SAME_LINE: &[&str] = &[
+    "keyscan:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+];
+/// Markers that allow every finding on the next line.
+const NEXT_LINE: &[&str] = &[
+    "keyscan:allow-next-line",
+    "pragma: allowlist nextline secret",
+];
+/// Shortest fingerprint prefix a marker may name.
+const FINGERPRINT_PREFIX: usize = 8;
+
+/// The suppression rules in force for a scan.
+#[derive(Debug, Clone, Default)]
+pub struct Suppressor {
+    /// Allowlists from the configuration.
+    pub allowlist: Allowlist,
+    /// Findings below this severity are not reported.
+    pub min_severity: Option<Severity>,
+    /// Fingerprints of accepted findings.
+    pub baseline: HashSet<String>,
+    /// What relative finding paths are relative to (the working directory, or the
+    /// repository root for git scans), for matching path globs.
+    pub base: PathBuf,
+}
+
+impl Suppressor {
+    /// Why `finding` (whose secret starts on `line`, below `previous`) is not reported,
+    /// or `None` if it is.
+    pub fn reason(
+        &self,
+        finding: &Finding,
+        rules: &[Rule],
+        line: &[u8],
+        previous: Option<&[u8]>,
+    ) -> Option<Mechanism> {
+        let rule = &rules[finding.rule];
+        if allows(line, SAME_LINE, rule, finding, rules)
+            || previous.is_some_and(|above| allows(above, NEXT_LINE, rule, finding, rules))
+        {
+            return Some(Mechanism::Inline);
+        }
+        if self.path_allowed(&finding.origin.path) {
+            return Some(Mechanism::AllowlistPath);
+        }
+        if self
+            .allowlist
+            .secrets
+            .iter()
+            .any(|pattern| pattern.is_match(finding.secret.as_bytes()))
+        {
+            return Some(Mechanism::AllowlistSecret);
+        }
+        if self
+            .allowlist
+            .lines
+            .iter()
+            .any(|pattern| pattern.is_match(line))
+        {
+            return Some(Mechanism::AllowlistLine);
+        }
+        let lower = finding.secret.to_lowercase();
+        if self
+            .allowlist
+            .stopwords
+            .iter()
+            .any(|word| lower.contains(word.as_str()))
+        {
+            return Some(Mechanism::Stopword);
+        }
+        if self
+            .min_severity
+            .is_some_and(|minimum| finding.severity < minimum)
+        {
+            return Some(Mechanism::MinSeverity);
+        }
+        if self.baseline.contains(&finding.fingerprint) {
+            return Some(Mechanism::Baseline);
+        }
+        None
+    }
+
+    fn path_allowed(&self, path: &Path) -> bool {
+        if self.allowlist.paths.is_empty() {
+            return false;
+        }
+        let full = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.base.join(path)
+        };
+        let full = std::path::absolute(&full).unwrap_or(full);
+        // Globs are relative to the configuration's directory: nothing outside it matches
+        // (and the matcher requires paths under its root).
+        full.starts_with(self.allowlist.paths.path())
+            && self
+                .allowlist
+                .paths
+                .matched_path_or_any_parents(&full, false)
+                .is_ignore()
+    }
+}
+
+/// Whether `line` holds one of `markers` that covers this finding: a bare marker covers
+/// every finding; one followed by rule ids or fingerprint prefixes covers only those.
+fn allows(line: &[u8], markers: &[&str], rule: &Rule, finding: &Finding, rules: &[Rule]) -> bool {
+    let text = String::from_utf8_lossy(line);
+    let lower = text.to_ascii_lowercase();
+    markers.iter().any(|marker| {
+        let mut rest = lower.as_str();
+        while let Some(at) = rest.find(marker) {
+            let after = &rest[at + marker.len()..];
+            // `keyscan:allow` must not match the start of `keyscan:allow-next-line`.
+            if !after.starts_with('-') && covers(after, rule, finding, rules) {
+                return true;
+            }
+            rest = after;
+        }
+        false
+    })
+}
+
+/// Whether the words after a marker cover the finding: no rule ids or fingerprint
+/// prefixes among them (plain comment text) covers all; otherwise one must name it.
+fn covers(after: &str, rule: &Rule, finding: &Finding, rules: &[Rule]) -> bool {
+    let words = after
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty());
+    let mut narrowed = false;
+    for word in words {
+        let is_rule = rules.iter().any(|known| known.id == word);
+        let is_fingerprint =
+            word.len() >= FINGERPRINT_PREFIX && word.bytes().all(|b| b.is_ascii_hexdigit());
+        if is_rule || is_fingerprint {
+            narrowed = true;
+            if word == rule.id || (is_fingerprint && finding.fingerprint.starts_with(word)) {
+                return true;
+            }
+        }
+    }
+    !narrowed
+}

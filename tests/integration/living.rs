@@ -1,0 +1,393 @@
+//! Living with findings: inline allow markers, the configuration file, allowlists,
+//! baselines, and counts that keep every suppression visible.
+
+use std::path::Path;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::common::{fake_github_token, keyscan, run, stderr, stdout, write};
+use crate::git_repo::TestRepo;
+
+/// A JSON report of `keyscan ARGS... --format json` run in `dir`.
+fn report_in(dir: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
+    let output = keyscan()
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let report = serde_json::from_str(&stdout(&output)).unwrap_or(Value::Null);
+    (output.status.code(), report, stderr(&output))
+}
+
+fn paths_and_lines(report: &Value) -> Vec<(String, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn tree(files: &[(&str, String)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        write(dir.path(), name, text);
+    }
+    dir
+}
+
+#[test]
+fn inline_markers_suppress_visibly_and_no_suppress_shows_all() {
+    let t = |i| fake_github_token(i);
+    let dir = tree(&[(
+        "app.py",
+        format!(
+            "A = '{}'  # keyscan:allow test fixture\n\
+             B = '{}'  // gitleaks:allow\n\
+             C = '{}'  # pragma: allowlist secret\n\
+             # keyscan:allow-next-line\n\
+             D = '{}'\n\
+             E = '{}'\n",
+            t(600),
+            t(601),
+            t(602),
+            t(603),
+            t(604)
+        ),
+    )]);
+    let (code, report, _) = report_in(dir.path(), &["."]);
+    assert_eq!(code, Some(1));
+    assert_eq!(paths_and_lines(&report), vec![("app.py".to_owned(), 6)]);
+    assert_eq!(report["suppressed"]["inline"], 4);
+    let human = keyscan()
+        .args([".", "--color", "never"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&human).contains("suppressed: 4 inline (--no-suppress shows them)"),
+        "{}",
+        stdout(&human)
+    );
+    let (_, everything, _) = report_in(dir.path(), &[".", "--no-suppress"]);
+    assert_eq!(everything["findings"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn a_narrowed_marker_does_not_hide_a_different_secret_added_later() {
+    let old = fake_github_token(605);
+    let dir = tree(&[("a.env", format!("T={old}\n"))]);
+    let (_, report, _) = report_in(dir.path(), &["."]);
+    let fingerprint = report["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The team accepts exactly this secret on its line, by fingerprint prefix.
+    write(
+        dir.path(),
+        "a.env",
+        format!("T={old} # keyscan:allow {}\n", &fingerprint[..12]),
+    );
+    let (code, _, _) = report_in(dir.path(), &["."]);
+    assert_eq!(code, Some(0));
+    // Later someone pastes a real key onto the same allowed line.
+    let new = fake_github_token(606);
+    write(
+        dir.path(),
+        "a.env",
+        format!("T={new} # keyscan:allow {}\n", &fingerprint[..12]),
+    );
+    let (code, report, _) = report_in(dir.path(), &["."]);
+    assert_eq!(
+        code,
+        Some(1),
+        "a new secret on an allowed line must be reported"
+    );
+    assert_ne!(report["findings"][0]["fingerprint"], fingerprint.as_str());
+    // A rule-scoped marker covers only that rule.
+    let aws_line = "aws_secret_access_key = \"Zq8Vd2Lm4Np6Rt8Xw0Yb3Cf5Gh7Jk9Mn1Pq3Rs5T\"";
+    write(
+        dir.path(),
+        "a.env",
+        format!("{aws_line} # keyscan:allow github-pat\n"),
+    );
+    let (code, report, _) = report_in(dir.path(), &["."]);
+    assert_eq!(code, Some(1));
+    assert_eq!(report["findings"][0]["rule_id"], "aws-secret-access-key");
+}
+
+#[test]
+fn the_configuration_is_found_upward_and_applies_allowlists_and_rule_choices() {
+    let t = |i| fake_github_token(i);
+    let dir = tree(&[
+        (
+            ".keyscan.toml",
+            "[rules]\ndisable = [\"generic-jwt\"]\n\
+             [allowlist]\npaths = [\"fixtures/\"]\nsecrets = [\"^ghp_FAKE\"]\nlines = [\"NOT-A-SECRET\"]\n\
+             stopwords = [\"sample\"]\n"
+                .to_owned(),
+        ),
+        ("src/fixtures/keys.txt", format!("{}\n", t(607))),
+        ("src/a.txt", "aws_secret_access_key = 'Zq8Vd2Lm4Np6Rt8Xw0Yb3Cf5Gh7Jk9Mn1Pq3Rs5T' NOT-A-SECRET\n".to_owned()),
+        ("src/b.txt", "aws_secret_access_key = 'Zq8Vd2Lm4Np6SampleXw0Yb3Cf5Gh7Jk9Mn1Pq3R'\n".to_owned()),
+        ("src/c.txt", "jwt = eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlc2lnbmF0dXJl\n".to_owned()),
+        ("src/d.txt", format!("{}\n", t(608))),
+    ]);
+    let src = dir.path().join("src");
+    let (code, report, err) = report_in(&src, &["."]);
+    assert_eq!(code, Some(0), "{report} {err}");
+    let suppressed = &report["suppressed"];
+    assert_eq!(suppressed["allowlist-path"], 1);
+    assert_eq!(suppressed["allowlist-line"], 1);
+    assert_eq!(suppressed["stopword"], 1);
+    assert_eq!(suppressed["allowlist-secret"], 1, "{report}");
+    let (_, unconfigured, _) = report_in(&src, &[".", "--no-config"]);
+    assert_eq!(
+        unconfigured["findings"].as_array().unwrap().len(),
+        5,
+        "{unconfigured}"
+    );
+}
+
+#[test]
+fn min_severity_and_scan_options_come_from_the_configuration() {
+    let dir = tree(&[
+        (
+            ".keyscan.toml",
+            "[rules]\nmin_severity = \"critical\"\n[scan]\nmax_file_size = \"100B\"\n".to_owned(),
+        ),
+        ("small.txt", format!("{}\n", fake_github_token(609))),
+        (
+            "big.txt",
+            format!("{}\n{}\n", "x".repeat(200), fake_github_token(610)),
+        ),
+    ]);
+    let (code, report, err) = report_in(dir.path(), &["."]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(report["suppressed"]["min-severity"], 1);
+    assert_eq!(report["stats"]["skipped_too_large"], 1);
+    let (_, flags_win, _) = report_in(dir.path(), &[".", "--max-file-size", "1MB"]);
+    assert_eq!(flags_win["suppressed"]["min-severity"], 2);
+}
+
+#[test]
+fn configuration_errors_name_file_line_and_key() {
+    let dir = tree(&[
+        (
+            ".keyscan.toml",
+            "[rules]\ndisable = [\"generic-jwt\"]\n\n[allowlst]\npaths = []\n".to_owned(),
+        ),
+        ("a.txt", "clean\n".to_owned()),
+    ]);
+    let output = keyscan().arg(".").current_dir(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains(".keyscan.toml:4: ") && err.contains("allowlst"),
+        "{err}"
+    );
+    write(
+        dir.path(),
+        ".keyscan.toml",
+        "[rules]\ndisable = [\n  \"generic-jwt\",\n  \"no-such-rule\",\n]\n",
+    );
+    let output = keyscan().arg(".").current_dir(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains(".keyscan.toml:4: rules.disable: no rule has the id `no-such-rule`"),
+        "{}",
+        stderr(&output)
+    );
+    write(
+        dir.path(),
+        ".keyscan.toml",
+        "[scan]\nmax_file_size = \"huge\"\n",
+    );
+    let output = keyscan().arg(".").current_dir(dir.path()).output().unwrap();
+    assert!(
+        stderr(&output).contains(".keyscan.toml:2: scan.max_file_size"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn config_init_writes_a_commented_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = keyscan()
+        .args(["config", "init"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.path().join(".keyscan.toml")).unwrap();
+    assert!(text.contains("[allowlist]") && text.contains("# baseline ="));
+    let (code, _, err) = report_in(dir.path(), &["."]);
+    assert_eq!(
+        code,
+        Some(0),
+        "the template is a valid, empty configuration: {err}"
+    );
+    let again = keyscan()
+        .args(["config", "init"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"));
+}
+
+#[test]
+fn rules_named_by_the_configuration_are_loaded() {
+    let rule = "provider = \"Acme\"\n[[rules]]\nid = \"acme-token\"\nname = \"Acme token\"\n\
+                description = \"Acme API token.\"\nseverity = \"high\"\nkeywords = [\"acme_\"]\n\
+                pattern = '''\\b(?P<secret>acme_[a-z0-9]{12})\\b'''\nexamples = [\"acme_q7vz2lmn9pr4\"]\n\
+                counterexamples = [\"acme_short\"]\n";
+    let dir = tree(&[
+        (
+            ".keyscan.toml",
+            "[rules]\npaths = [\"security/rules\"]\n".to_owned(),
+        ),
+        ("security/rules/acme.toml", rule.to_owned()),
+        ("app.txt", "token = acme_zt8kq2mwx4rb\n".to_owned()),
+    ]);
+    let (code, report, err) = report_in(dir.path(), &["app.txt"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(report["findings"][0]["rule_id"], "acme-token");
+}
+
+#[test]
+fn a_baseline_accepts_old_findings_wherever_they_move_but_not_new_ones() {
+    let old = fake_github_token(611);
+    let dir = tree(&[("src/a.py", format!("import os\nT = '{old}'\n"))]);
+    let output = keyscan()
+        .args(["baseline", ".", "-o", ".keyscan-baseline.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(dir.path().join(".keyscan-baseline.json")).unwrap();
+    assert!(
+        !text.contains(&old),
+        "the baseline must not hold the secret"
+    );
+    assert!(
+        text.contains("\"rule_id\":\"github-pat\"") && text.contains("\"path\":\"src/a.py\""),
+        "{text}"
+    );
+    let (code, report, _) = report_in(dir.path(), &[".", "--baseline", ".keyscan-baseline.json"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(report["suppressed"]["baseline"], 1);
+    // A rebase-like move: the same secret on another line of another file.
+    std::fs::remove_file(dir.path().join("src/a.py")).unwrap();
+    write(
+        dir.path(),
+        "lib/moved.py",
+        format!("\n\n\nTOKEN = '{old}'\n"),
+    );
+    let (code, _, _) = report_in(dir.path(), &[".", "--baseline", ".keyscan-baseline.json"]);
+    assert_eq!(code, Some(0), "a moved, baselined secret stays accepted");
+    // A different secret on the baselined line is new.
+    write(
+        dir.path(),
+        "lib/moved.py",
+        format!("\n\n\nTOKEN = '{}'\n", fake_github_token(612)),
+    );
+    let (code, report, _) = report_in(dir.path(), &[".", "--baseline", ".keyscan-baseline.json"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        paths_and_lines(&report),
+        vec![("lib/moved.py".to_owned(), 4)]
+    );
+    // The configuration can name the baseline.
+    write(
+        dir.path(),
+        ".keyscan.toml",
+        "baseline = \".keyscan-baseline.json\"\n",
+    );
+    write(dir.path(), "lib/moved.py", format!("TOKEN = '{old}'\n"));
+    let (code, _, _) = report_in(dir.path(), &["."]);
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn prune_drops_entries_that_no_longer_match_and_keeps_the_rest() {
+    let dir = tree(&[
+        ("a.env", format!("T={}\n", fake_github_token(613))),
+        ("b.env", format!("T={}\n", fake_github_token(614))),
+    ]);
+    let baseline = |args: &[&str]| {
+        keyscan()
+            .arg("baseline")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(baseline(&["."]).status.code(), Some(0));
+    std::fs::remove_file(dir.path().join("b.env")).unwrap();
+    write(
+        dir.path(),
+        "c.env",
+        format!("T={}\n", fake_github_token(615)),
+    );
+    let pruned = baseline(&[".", "--prune"]);
+    assert_eq!(pruned.status.code(), Some(0), "{}", stderr(&pruned));
+    assert!(
+        stdout(&pruned).contains("kept 1 entries, dropped 1"),
+        "{}",
+        stdout(&pruned)
+    );
+    let text = std::fs::read_to_string(dir.path().join(".keyscan-baseline.json")).unwrap();
+    assert!(
+        text.contains("a.env") && !text.contains("b.env") && !text.contains("c.env"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_malformed_baseline_is_an_error() {
+    let dir = tree(&[
+        ("a.env", format!("T={}\n", fake_github_token(616))),
+        ("bad.json", "{\"findings\": 3}".to_owned()),
+    ]);
+    let (code, _, err) = report_in(dir.path(), &[".", "--baseline", "bad.json"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("bad.json: not a keyscan baseline"), "{err}");
+    let (code, _, err) = report_in(dir.path(), &[".", "--baseline", "missing.json"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("missing.json: cannot read"), "{err}");
+}
+
+#[test]
+fn a_history_baseline_accepts_old_commits_secrets() {
+    let repo = TestRepo::new();
+    repo.commit_file("old.env", &format!("T={}\n", fake_github_token(617)), "old");
+    let output = keyscan()
+        .args(["baseline", "git", ".", "-o", "base.json"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    repo.commit_file("new.env", &format!("T={}\n", fake_github_token(618)), "new");
+    let output = run(&[
+        "git",
+        repo.arg(),
+        "--baseline",
+        repo.path().join("base.json").to_str().unwrap(),
+        "-f",
+        "jsonl",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1);
+    assert!(text.contains("new.env"));
+}
