@@ -77,12 +77,7 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
         value["secret"] = json!(finding.secret);
     }
     if let Some(commit) = &finding.origin.commit {
-        value["commit"] = json!({
-            "id": commit.id,
-            "author": commit.author,
-            "email": commit.email,
-            "date": commit.date,
-        });
+        value["commit"] = json!(commit.as_ref());
         value["history_only"] = json!(finding.origin.history_only);
     }
     if let Some(pair) = &finding.pair {

@@ -168,12 +168,7 @@ fn result(
     }
     if let Some(commit) = &finding.origin.commit {
         message.push_str(&format!(" (introduced in commit {})", &commit.id[..12]));
-        properties["commit"] = json!({
-            "id": commit.id,
-            "author": commit.author,
-            "email": commit.email,
-            "date": commit.date,
-        });
+        properties["commit"] = json!(commit.as_ref());
         properties["historyOnly"] = json!(finding.origin.history_only);
     }
     json!({

@@ -34,8 +34,8 @@ impl Origin {
     }
 }
 
-/// The commit a blob was first seen in.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// The commit a blob was first seen in; serialized as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct CommitInfo {
     /// Full hexadecimal commit id.
     pub id: String,

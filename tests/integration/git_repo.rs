@@ -57,10 +57,10 @@ impl TestRepo {
     }
 }
 
-/// Runs git in `dir` with a fixed identity and no user or system configuration.
-pub fn git_in(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(args)
+/// `git` in `dir` with a fixed identity and date and no user or system configuration.
+pub fn git_command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -69,11 +69,16 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
         .env("GIT_COMMITTER_NAME", "Test Author")
         .env("GIT_COMMITTER_EMAIL", "author@example.invalid")
         .env("GIT_AUTHOR_DATE", "2024-05-01T12:00:00+02:00")
-        .env("GIT_COMMITTER_DATE", "2024-05-01T12:00:00+02:00")
-        .output()
-        .unwrap_or_else(|err| {
-            panic!("git is required for these tests ({err}); .ci/run installs it")
-        });
+        .env("GIT_COMMITTER_DATE", "2024-05-01T12:00:00+02:00");
+    command
+}
+
+/// Runs git in `dir` (see [`git_command`]), asserts it succeeded, and returns its
+/// standard output, trimmed.
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    let output = git_command(dir).args(args).output().unwrap_or_else(|err| {
+        panic!("git is required for these tests ({err}); .ci/run installs it")
+    });
     assert!(
         output.status.success(),
         "git {args:?} failed: {}",

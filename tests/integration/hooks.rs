@@ -5,19 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::common::{fake_github_token, keyscan, stderr, stdout};
-use crate::git_repo::{TestRepo, git_in};
+use crate::git_repo::{TestRepo, git_command, git_in};
 
 /// `git commit` in `dir` with the test identity, hooks enabled; returns its output.
 fn try_commit(dir: &Path, message: &str) -> Output {
-    Command::new("git")
+    git_command(dir)
         .args(["commit", "-q", "-m", message])
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Test Author")
-        .env("GIT_COMMITTER_EMAIL", "author@example.invalid")
         .output()
         .expect("git runs")
 }
