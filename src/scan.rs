@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::engine::{Engine, line_bounds};
 use crate::progress::Progress;
@@ -178,7 +178,47 @@ pub fn scan_history(
     let outcomes = std::iter::once(walked)
         .chain(visitors)
         .map(|visitor| visitor.outcome);
-    Ok(Outcome::merge(outcomes, started))
+    let mut outcome = Outcome::merge(outcomes, started);
+    keep_first_introduction(&mut outcome.findings);
+    Ok(outcome)
+}
+
+/// Keeps, of the findings of one secret at one path, the one in the earliest commit: a
+/// file whose other lines change is a new blob each time, but the secret in it was
+/// introduced once. It is history-only only if no version of it is in `HEAD`.
+/// Findings stay in report order.
+fn keep_first_introduction(findings: &mut Vec<Finding>) {
+    let order = |finding: &Finding| {
+        finding
+            .origin
+            .commit
+            .as_ref()
+            .map_or(0, |commit| commit.order)
+    };
+    // For each (path, secret): the earliest finding, and whether any version is in HEAD.
+    let mut groups: HashMap<(PathBuf, String), (usize, bool)> = HashMap::new();
+    for (index, finding) in findings.iter().enumerate() {
+        let key = (finding.origin.path.clone(), finding.fingerprint.clone());
+        let in_head = !finding.origin.history_only;
+        let group = groups.entry(key).or_insert((index, in_head));
+        if order(finding) < order(&findings[group.0]) {
+            group.0 = index;
+        }
+        group.1 |= in_head;
+    }
+    let kept: HashMap<usize, bool> = groups.into_values().collect();
+    let mut index = 0;
+    findings.retain_mut(|finding| {
+        let verdict = kept.get(&index).copied();
+        index += 1;
+        match verdict {
+            Some(in_head) => {
+                finding.origin.history_only = !in_head;
+                true
+            }
+            None => false,
+        }
+    });
 }
 
 /// Scans what is staged in `repo`, reporting only secrets on the lines the commit adds;

@@ -45,6 +45,9 @@ pub struct CommitInfo {
     pub email: String,
     /// Author date, ISO 8601 with the author's UTC offset.
     pub date: String,
+    /// Position in the walk, oldest first: which of two commits came first.
+    #[serde(skip)]
+    pub order: usize,
 }
 
 /// Content to scan and where it came from.

@@ -181,6 +181,26 @@ fn a_range_reports_only_what_its_commits_introduced() {
 }
 
 #[test]
+fn a_secret_that_stays_while_its_file_changes_is_reported_once() {
+    let repo = TestRepo::new();
+    let secret = fake_github_token(217);
+    let added = repo.commit_file(
+        "config.py",
+        &format!("T = '{secret}'\nVERSION = 1\n"),
+        "add",
+    );
+    for version in 2..5 {
+        repo.commit_file(
+            "config.py",
+            &format!("T = '{secret}'\nVERSION = {version}\n"),
+            "bump",
+        );
+    }
+    let (_, found, _) = history(repo.arg(), &[]);
+    assert_eq!(found, vec![("config.py".to_owned(), added, false)]);
+}
+
+#[test]
 fn each_distinct_blob_is_scanned_once() {
     let repo = TestRepo::new();
     let text = format!("T={}\n", fake_github_token(211));

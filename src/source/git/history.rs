@@ -160,10 +160,10 @@ pub fn plan(
             }
         }
     }
-    for id in &commits {
+    for (order, id) in commits.iter().enumerate() {
         match repo.find_commit(*id) {
             Ok(commit) => {
-                let info = Arc::new(commit_info(&commit));
+                let info = Arc::new(commit_info(&commit, order));
                 walker.walk(commit.tree_id(), Some(&info));
                 walker.plan.commits += 1;
                 progress.commit_walked();

@@ -91,8 +91,8 @@ fn without_credentials(url: &str) -> String {
     }
 }
 
-/// Who made `commit` and when.
-fn commit_info(commit: &Commit<'_>) -> CommitInfo {
+/// Who made `commit` and when; `order` is its position in the walk, oldest first.
+fn commit_info(commit: &Commit<'_>, order: usize) -> CommitInfo {
     let author = commit.author();
     let time = author.when();
     CommitInfo {
@@ -100,6 +100,7 @@ fn commit_info(commit: &Commit<'_>) -> CommitInfo {
         author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
         email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
         date: date::iso8601(time.seconds(), time.offset_minutes()),
+        order,
     }
 }
 
