@@ -21,18 +21,8 @@ fi
 bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
 files=$(find "$corpus" -type f | wc -l)
 
-# Median wall-clock seconds of `runs` runs of the given command.
-median() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    times+=("$(( end - start ))")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR] = $1} END {printf "%.3f", a[int((NR + 1) / 2)] / 1e9}'
-}
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 
 read_all() { find "$corpus" -type f -print0 | xargs -0 cat; }
 scan() { "$keyscan" "$corpus" --format json --output "$work/findings.json" || [ $? -eq 1 ]; }
