@@ -122,7 +122,7 @@ pub fn plan(
         match step {
             Ok(id) => commits.push(id),
             Err(err) => plan.skipped.push((
-                PathBuf::new(),
+                repo.path().to_path_buf(),
                 Skip::Unreadable(format!("history walk stopped: {}", err.message())),
             )),
         }
@@ -169,7 +169,7 @@ pub fn plan(
                 progress.commit_walked();
             }
             Err(err) => walker.plan.skipped.push((
-                PathBuf::new(),
+                repo.path().to_path_buf(),
                 Skip::Unreadable(format!("commit {id}: {}", err.message())),
             )),
         }
@@ -204,7 +204,13 @@ impl TreeWalker<'_> {
                 Err(err) => {
                     let at = commit.map_or(String::new(), |c| format!(" in commit {}", c.id));
                     let reason = format!("tree {id}{at} is missing or corrupt: {}", err.message());
-                    self.plan.skipped.push((prefix, Skip::Unreadable(reason)));
+                    // The root tree of a commit has no path of its own: name the repository.
+                    let at = if prefix.as_os_str().is_empty() {
+                        self.repo.path().to_path_buf()
+                    } else {
+                        prefix
+                    };
+                    self.plan.skipped.push((at, Skip::Unreadable(reason)));
                     continue;
                 }
             };
