@@ -1,6 +1,6 @@
 //! Report formats: JSON, JSON Lines, SARIF (checked by Microsoft's validator), --output.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use serde_json::Value;
@@ -194,17 +194,36 @@ fn sarif_multitool() -> PathBuf {
         })
 }
 
+/// Errors and warnings Microsoft's validator (with GitHub's rules) finds in `sarif`.
+fn validator_problems(sarif: &Path) -> Vec<String> {
+    let log = sarif.with_extension("validation.sarif");
+    let validation = Process::new(sarif_multitool())
+        .args(["validate", "--rule-kind", "Sarif;Gh", "--output"])
+        .arg(&log)
+        .arg(sarif)
+        .output()
+        .expect("the SARIF validator runs");
+    assert!(
+        validation.status.success(),
+        "validator failed: {}",
+        stdout(&validation)
+    );
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|result| result["level"] == "error" || result.get("level").is_none())
+        .map(|result| format!("{} {}", result["ruleId"], result["message"]))
+        .collect()
+}
+
 #[test]
 fn sarif_passes_microsofts_validator_with_github_rules() {
-    let validator = sarif_multitool();
     let (dir, _) = tree_with_token(19);
-    write(
-        dir.path(),
-        "src/unreadable-looking name#1.txt",
-        format!("{}\n", fake_github_token(20)),
-    );
+    let name = "src/unreadable-looking name#1.txt";
+    write(dir.path(), name, format!("{}\n", fake_github_token(20)));
     let sarif = dir.path().join("out.sarif");
-    let log = dir.path().join("validation.sarif");
     let output = keyscan()
         .args([
             dir.path().to_str().unwrap(),
@@ -217,25 +236,40 @@ fn sarif_passes_microsofts_validator_with_github_rules() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let validation = Process::new(&validator)
-        .args(["validate", "--rule-kind", "Sarif;Gh", "--output"])
-        .arg(&log)
+    let problems = validator_problems(&sarif);
+    assert!(
+        problems.is_empty(),
+        "SARIF validator found problems: {problems:#?}"
+    );
+}
+
+#[test]
+fn history_sarif_with_commits_and_provenance_passes_the_validator() {
+    let repo = crate::git_repo::TestRepo::new();
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://example.invalid/org/repo.git",
+    ]);
+    repo.commit_file(
+        "deploy.sh",
+        &format!("export T={}\n", fake_github_token(21)),
+        "add",
+    );
+    repo.git(&["rm", "-q", "deploy.sh"]);
+    repo.git(&["commit", "-q", "-m", "remove"]);
+    let out = tempfile::tempdir().unwrap();
+    let sarif = out.path().join("history.sarif");
+    let output = keyscan()
+        .args(["git", repo.arg(), "--format", "sarif", "-o"])
         .arg(&sarif)
         .output()
-        .expect("the SARIF validator runs");
-    assert!(
-        validation.status.success(),
-        "validator failed: {}",
-        stdout(&validation)
-    );
-    let log: Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
-    let problems: Vec<String> = log["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|result| result["level"] == "error" || result.get("level").is_none())
-        .map(|result| format!("{} {}", result["ruleId"], result["message"]))
-        .collect();
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&sarif).unwrap();
+    assert!(text.contains("versionControlProvenance") && text.contains("historyOnly"));
+    let problems = validator_problems(&sarif);
     assert!(
         problems.is_empty(),
         "SARIF validator found problems: {problems:#?}"
