@@ -91,7 +91,7 @@ pub fn setup(
 }
 
 /// The baseline file in force: `--baseline`, else the configuration's.
-pub fn baseline_path(common: &CommonArgs, config: &Config) -> Option<PathBuf> {
+fn baseline_path(common: &CommonArgs, config: &Config) -> Option<PathBuf> {
     common.baseline.clone().or_else(|| config.baseline.clone())
 }
 
