@@ -10,6 +10,7 @@ mod git_repo;
 mod history;
 mod hooks;
 mod living;
+mod pinned;
 mod rules_cli;
 mod scan;
 mod staged;
