@@ -99,7 +99,7 @@ impl Engine {
         let mut out = Vec::new();
         for &index in rules {
             let rule = &self.rules()[index];
-            for captures in rule.regex.captures_iter(haystack) {
+            for captures in rule.pattern.regex().captures_iter(haystack) {
                 let Some(secret) = captures.get(rule.secret_group) else {
                     continue;
                 };

@@ -3,7 +3,8 @@
 use super::{Example, RuleProblem};
 use crate::engine::Engine;
 
-/// Problems with the examples of every rule in `engine`: an example the rule does not
+/// Problems with the examples of every rule in `engine`: a pattern that does not
+/// compile, an example the rule does not
 /// match (or captures a different secret from), or a counterexample it matches.
 pub fn check_examples(engine: &Engine) -> Vec<RuleProblem> {
     let mut problems = Vec::new();
@@ -15,6 +16,11 @@ pub fn check_examples(engine: &Engine) -> Vec<RuleProblem> {
                 message,
             })
         };
+        // Built-in patterns are compiled lazily; this is where their compilation is checked.
+        if let Err(message) = rule.pattern.compile_now() {
+            problem(message);
+            continue;
+        }
         for example in &rule.examples {
             let text = example.text().as_bytes();
             if !engine.keyword_hit(text, index) {

@@ -4,15 +4,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use regex::bytes::RegexBuilder;
-
 use super::schema::{RawRule, RuleFile};
-use super::{Pairing, Rule, RuleOptions, RuleSet};
+use super::{Pairing, Pattern, Rule, RuleOptions, RuleSet};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
-
-/// Largest compiled size of one rule's pattern; keeps start-up and memory bounded.
-const REGEX_SIZE_LIMIT: usize = 8 << 20;
 
 /// Where a rule came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,24 +174,21 @@ fn compile_all(
         seen.insert(raw.id.clone(), source.clone());
         let before = problems.len();
         problems.extend(field_problems(&raw).into_iter().map(problem));
-        let regex = match RegexBuilder::new(&raw.pattern)
-            .unicode(false)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-        {
-            Ok(regex) => regex,
-            Err(err) => {
-                problems.push(problem(format!("invalid pattern: {err}")));
+        let (pattern, secret_group) = match Pattern::parse(&raw.pattern) {
+            Ok(parsed) => parsed,
+            Err(message) => {
+                problems.push(problem(message));
                 continue;
             }
         };
-        let Some(secret_group) = regex
-            .capture_names()
-            .position(|name| name == Some("secret"))
-        else {
-            problems.push(problem("pattern has no named group `secret`".into()));
+        // Built-in patterns compile on first use (the rule tests compile them all);
+        // a user's pattern that parses but is too large is reported now.
+        if !matches!(source, RuleSource::Builtin(_))
+            && let Err(message) = pattern.compile_now()
+        {
+            problems.push(problem(message));
             continue;
-        };
+        }
         if problems.len() > before {
             continue;
         }
@@ -211,7 +203,7 @@ fn compile_all(
             severity: raw.severity,
             confidence: raw.confidence,
             keywords: raw.keywords,
-            regex,
+            pattern,
             secret_group,
             entropy: raw.entropy,
             validate: raw.validate,

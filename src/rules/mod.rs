@@ -3,16 +3,17 @@
 
 mod check;
 mod load;
+mod pattern;
 mod schema;
 
 use std::fmt;
 use std::path::PathBuf;
 
-use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use check::check_examples;
 pub use load::{RuleProblem, RuleSource, load_rule_set, parse_rule_file};
+pub use pattern::Pattern;
 
 /// How much damage a leaked credential of this kind can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -129,9 +130,9 @@ pub struct Rule {
     pub confidence: Confidence,
     /// Literals of which at least one must occur for the pattern to run.
     pub keywords: Vec<String>,
-    /// The compiled pattern.
-    pub regex: Regex,
-    /// Index of the `secret` capture group in `regex`.
+    /// The pattern, compiled on first use.
+    pub pattern: Pattern,
+    /// Index of the `secret` capture group in `pattern`.
     pub secret_group: usize,
     /// Minimum Shannon entropy of the secret, bits per byte.
     pub entropy: Option<f64>,
