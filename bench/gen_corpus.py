@@ -13,9 +13,11 @@ import json
 import os
 import random
 import sys
-import zlib
 
-BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+sys.dont_write_bytecode = True  # no bench/__pycache__ from the import below
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fakes import BASE62, blob, github_token  # noqa: E402  (shared with the real-content corpora)
+
 WORDS = (
     "user account order item cart price total client server request response handler "
     "config cache queue worker session token key secret password auth header value "
@@ -33,10 +35,6 @@ def ident(rng, parts=2):
 def camel(rng, parts=2):
     words = [rng.choice(WORDS) for _ in range(parts)]
     return words[0] + "".join(w.title() for w in words[1:])
-
-
-def blob(rng, n, alphabet="0123456789abcdef"):
-    return "".join(rng.choice(alphabet) for _ in range(n))
 
 
 def python_line(rng):
@@ -118,16 +116,6 @@ KINDS = [
     ("md", markdown_line, 0.1),
     ("java", js_line, 0.1),
 ]
-
-
-def github_token(rng):
-    body = "FAKE" + blob(rng, 26, BASE62)
-    value = zlib.crc32(body.encode())
-    checksum = ""
-    for _ in range(6):
-        checksum = BASE62[value % 62] + checksum
-        value //= 62
-    return f"ghp_{body}{checksum}"
 
 
 def b64url(data):

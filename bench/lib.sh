@@ -1,9 +1,10 @@
+# shellcheck shell=bash
 # Shared by the bench scripts: `source` it, then set `runs`.
 
 # Median wall-clock seconds of `runs` runs of the given command, its output discarded.
 median() {
   local times=()
-  for _ in $(seq "$runs"); do
+  for _ in $(seq "${runs:?set runs before calling median}"); do
     local start end
     start=$(date +%s%N)
     "$@" >/dev/null
