@@ -52,54 +52,7 @@ status=0  # the first run also checks the findings and measures peak RSS
 if [ "$status" -gt 1 ]; then echo "keyscan failed with exit code $status" >&2; exit 1; fi
 rss_kb=$(tail -n 1 "$work/history-rss")
 checked=ok  # a wrong finding is reported, and the timings are still taken
-python3 - "$findings" "$expected" "$repo" <<'PY' || checked=failed
-import collections, json, os, subprocess, sys
-report = json.load(open(sys.argv[1]))
-expected = json.load(open(sys.argv[2]))
-repo = sys.argv[3]
-key = lambda f: (f["path"], f["commit"], f["rule_id"], f["history_only"])
-planted = {key(f) for f in expected}
-planted_rules = {f["rule_id"] for f in expected}
-found, others = set(), []
-for f in report["findings"]:
-    path = os.path.relpath(f["path"], repo) if os.path.isabs(f["path"]) else f["path"]
-    f = dict(f, path=path, commit=f["commit"]["id"])
-    if f["rule_id"] in planted_rules:
-        found.add(key(f))
-    else:
-        others.append(f)
-
-# Anything else must be a private key embedded in the project's own sources: the line
-# keyscan reports, in that commit's blob, must open a PEM private key block.
-specs = sorted({f"{f['commit']}:{f['path']}" for f in others})
-out = subprocess.run(["git", "-C", repo, "cat-file", "--batch"], input="".join(s + "\n" for s in specs).encode(),
-                     capture_output=True, check=True).stdout
-blobs = {}
-for spec in specs:
-    header, _, out = out.partition(b"\n")
-    size = int(header.split()[2])
-    blobs[spec], out = out[:size].split(b"\n"), out[size + 1:]
-
-def opens_private_key(f):
-    lines = blobs[f"{f['commit']}:{f['path']}"]
-    return (f["rule_id"].startswith("private-key") and f["line"] <= len(lines)
-            and b"PRIVATE KEY-----" in lines[f["line"] - 1])
-
-problems = []
-if report["incomplete"] or report["stats"]["errors"]:
-    problems.append(f"the scan is incomplete: {report['stats']}, notes {report['notes']}")
-for name, diff in ("missing planted keys", planted - found), ("unplanted keys", found - planted):
-    problems += [f"{name}: {rule} {commit[:12]}:{path} history_only={only}" for path, commit, rule, only in sorted(diff)]
-problems += [f"not a planted key nor a PEM private key: {f['rule_id']} {f['commit'][:12]}:{f['path']}:{f['line']}"
-             f" {f['redacted']} (history_only={f['history_only']})" for f in others if not opens_private_key(f)]
-keys = [f for f in others if opens_private_key(f)]
-rules = collections.Counter(f["rule_id"] for f in keys)
-print(f"findings: {len(found & planted)} of {len(planted)} planted keys, and {len(keys)} private keys in the project's "
-      f"own tests ({len({f['fingerprint'] for f in keys})} distinct; "
-      + ", ".join(f"{rule} {n}" for rule, n in sorted(rules.items())) + ")")
-if problems:
-    sys.exit("\n".join(problems))
-PY
+python3 "$here/findings.py" history "$findings" "$expected" "$repo" || checked=failed
 
 cat_s=$(median cat_all)
 scan_s=$(median scan)
