@@ -373,3 +373,85 @@ fn sarif_for_history_carries_the_commit_and_provenance() {
         "deploy.sh"
     );
 }
+
+/// Packs every object of `repo` into one pack and removes the loose copies, as `git gc`
+/// does; returns the pack's path.
+fn pack_everything(repo: &TestRepo) -> std::path::PathBuf {
+    repo.git(&["repack", "-a", "-d", "-q"]);
+    repo.git(&["prune-packed"]);
+    let pack_dir = repo.git_dir().join("objects/pack");
+    std::fs::read_dir(&pack_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "pack"))
+        .expect("git repack wrote a pack")
+}
+
+#[test]
+fn a_corrupt_object_in_a_pack_is_named_and_the_rest_of_the_pack_is_scanned() {
+    let repo = TestRepo::new();
+    let filler: String = (0..200).map(|i| format!("line {i} of filler\n")).collect();
+    let kept = repo.commit_file(
+        "kept.env",
+        &format!("T={}\n{filler}", fake_github_token(216)),
+        "kept",
+    );
+    repo.commit_file(
+        "broken.env",
+        &format!("{filler}T={}\n", fake_github_token(217)),
+        "broken",
+    );
+    let blob = repo.git(&["rev-parse", "HEAD:broken.env"]);
+    let pack = pack_everything(&repo);
+    // `git verify-pack -v` lists: id, type, size, size in pack, offset.
+    let listing = repo.git(&[
+        "verify-pack",
+        "-v",
+        pack.with_extension("idx").to_str().unwrap(),
+    ]);
+    let fields: Vec<usize> = listing
+        .lines()
+        .find(|line| line.starts_with(&blob))
+        .expect("the blob is in the pack")
+        .split_whitespace()
+        .skip(3)
+        .take(2)
+        .map(|field| field.parse().unwrap())
+        .collect();
+    let (packed_size, offset) = (fields[0], fields[1]);
+    let mut bytes = std::fs::read(&pack).unwrap();
+    // Past the object's 2-byte header and zlib header: garbage in the deflate stream.
+    bytes[offset + 4..offset + packed_size - 2].fill(0xff);
+    std::fs::write(&pack, bytes).unwrap();
+
+    let (code, found, err) = history(repo.arg(), &[]);
+    assert_eq!(code, Some(2), "the result is incomplete: {err}");
+    assert!(err.contains(&blob), "the corrupt object is named: {err}");
+    assert_eq!(found, vec![("kept.env".to_owned(), kept, false)]);
+}
+
+#[test]
+fn a_truncated_pack_is_reported_and_loose_objects_are_still_scanned() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "old.env",
+        &format!("T={}\n", fake_github_token(218)),
+        "packed",
+    );
+    let pack = pack_everything(&repo);
+    let loose = repo.commit_file(
+        "new.env",
+        &format!("T={}\n", fake_github_token(219)),
+        "loose",
+    );
+    let bytes = std::fs::read(&pack).unwrap();
+    std::fs::write(&pack, &bytes[..bytes.len() / 2]).unwrap();
+
+    let (code, found, err) = history(repo.arg(), &[]);
+    assert_eq!(code, Some(2), "the result is incomplete: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        found.contains(&("new.env".to_owned(), loose, false)),
+        "{found:?}\n{err}"
+    );
+}

@@ -227,4 +227,13 @@ fn history_findings_match_the_pinned_snapshot() {
         "the deletions leave history-only findings"
     );
     assert_pinned("history.jsonl", &findings);
+    // The same objects in a pack are read another way (whole-pack decoding).
+    repo.git(&["repack", "-a", "-d", "-q"]);
+    repo.git(&["prune-packed"]);
+    let packed = scan_jsonl(&["git", repo.arg()]);
+    assert_eq!(
+        pinned_fields(&packed, repo.path()),
+        findings,
+        "the packed repository"
+    );
 }

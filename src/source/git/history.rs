@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use git2::{ObjectType, Odb, Oid, Repository, Sort};
+use gix_hash::ObjectId;
 use rayon::prelude::*;
 
-use super::{GitError, commit_info};
+use super::{GitError, commit_info, packed};
 use crate::progress::Progress;
 use crate::source::{Blob, CommitInfo, Limits, Origin, Skip, Visitor};
 
@@ -93,16 +94,21 @@ pub fn plan(
         shallow: repo.is_shallow(),
         ..Plan::default()
     };
+    // The commits the walk starts from (not for a range), to redo it if it fails.
+    let mut tips = Vec::new();
     match &options.selection {
         Selection::All => {
             let references = repo.references().map_err(git)?;
             for reference in references.flatten() {
                 if let Ok(commit) = reference.peel_to_commit() {
-                    walk.push(commit.id()).map_err(git)?;
+                    tips.push(commit.id());
                 }
             }
             if let Ok(commit) = repo.head().and_then(|head| head.peel_to_commit()) {
-                walk.push(commit.id()).map_err(git)?;
+                tips.push(commit.id());
+            }
+            for tip in &tips {
+                walk.push(*tip).map_err(git)?;
             }
         }
         Selection::Revision(revision) => {
@@ -110,6 +116,7 @@ pub fn plan(
                 .revparse_single(revision)
                 .and_then(|object| object.peel_to_commit())
                 .map_err(|err| GitError(format!("{revision}: {}", err.message())))?;
+            tips.push(commit.id());
             walk.push(commit.id()).map_err(git)?;
         }
         Selection::Range(range) => {
@@ -118,14 +125,21 @@ pub fn plan(
         }
     }
     let mut commits = Vec::new();
+    let mut failed = false;
     for step in walk {
         match step {
             Ok(id) => commits.push(id),
-            Err(err) => plan.skipped.push((
-                repo.path().to_path_buf(),
-                Skip::Unreadable(format!("history walk stopped: {}", err.message())),
-            )),
+            Err(err) => {
+                failed = true;
+                plan.skipped.push((
+                    repo.path().to_path_buf(),
+                    Skip::Unreadable(format!("history walk stopped: {}", err.message())),
+                ));
+            }
         }
+    }
+    if failed && !tips.is_empty() {
+        commits = readable_commits(repo, &tips, &mut plan.skipped);
     }
     if let Some(since) = options.since {
         commits.retain(|id| {
@@ -179,6 +193,39 @@ pub fn plan(
     }
     progress.blobs_planned(plan.sites.len() as u64);
     Ok(plan)
+}
+
+/// Every commit still readable from `tips`, oldest first by commit time, for when
+/// libgit2's walk fails on a damaged repository (it then yields nothing). Each commit
+/// that cannot be read is noted.
+fn readable_commits(
+    repo: &Repository,
+    tips: &[Oid],
+    skipped: &mut Vec<(PathBuf, Skip)>,
+) -> Vec<Oid> {
+    let mut seen = HashSet::new();
+    let mut stack = tips.to_vec();
+    let mut found = Vec::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        match repo.find_commit(id) {
+            Ok(commit) => {
+                stack.extend(commit.parent_ids());
+                found.push((commit.time().seconds(), id));
+            }
+            Err(err) => skipped.push((
+                repo.path().to_path_buf(),
+                Skip::Unreadable(format!(
+                    "commit {id} is missing or corrupt: {}",
+                    err.message()
+                )),
+            )),
+        }
+    }
+    found.sort();
+    found.into_iter().map(|(_, id)| id).collect()
 }
 
 /// Walks trees, remembering what it has seen across commits.
@@ -268,10 +315,13 @@ fn all_blobs(repo: &Repository, root: Oid) -> HashSet<Oid> {
     blobs
 }
 
-/// Reads the planned blobs in parallel, one repository handle per chunk of work, and
-/// hands each to a visitor made by `make_visitor`. Returns the visitors.
+/// Reads the planned blobs in parallel and hands each to a visitor made by
+/// `make_visitor`. Returns the visitors.
+///
+/// Packs that hold many planned blobs are decoded whole ([`packed`]); the rest are
+/// read by id, one repository handle per chunk of work.
 pub fn read<V, F>(
-    repo_dir: &Path,
+    git_dir: &Path,
     plan: &Plan,
     options: &HistoryOptions,
     progress: &Progress,
@@ -286,10 +336,49 @@ where
     } else {
         options.threads
     };
-    let chunk = plan.sites.len().div_ceil(threads * 16).max(1);
-    let read_chunk = |sites: &[Site]| {
+    let wanted: packed::Wanted = plan
+        .sites
+        .iter()
+        .enumerate()
+        .filter_map(|(at, site)| Some((ObjectId::try_from(site.blob.as_bytes()).ok()?, at)))
+        .collect();
+    let decode = packed::DecodeOptions {
+        threads,
+        alloc_limit: alloc_limit(options.limits),
+    };
+    // A linked worktree's objects live in the main repository's directory.
+    let common_dir = Repository::open(git_dir).map_or_else(
+        |_| git_dir.to_path_buf(),
+        |repo| repo.commondir().to_path_buf(),
+    );
+    let (mut visitors, delivered) = packed::decode_packs(
+        &common_dir,
+        &wanted,
+        decode,
+        &make_visitor,
+        |visitor, at, data| {
+            let site = &plan.sites[at];
+            let read = match options.limits.skip_size(data.len() as u64) {
+                Some(reason) => {
+                    visitor.skipped(shown(site), reason);
+                    0
+                }
+                None => deliver(site, data, plan, options.limits, visitor),
+            };
+            progress.blob_read(read);
+        },
+    );
+    let rest: Vec<&Site> = plan
+        .sites
+        .iter()
+        .zip(&delivered)
+        .filter(|(_, delivered)| !**delivered)
+        .map(|(site, _)| site)
+        .collect();
+    let chunk = rest.len().div_ceil(threads * 16).max(1);
+    let read_chunk = |sites: &[&Site]| {
         let mut visitor = make_visitor();
-        let repo = Repository::open(repo_dir);
+        let repo = Repository::open(git_dir);
         let odb = match &repo {
             Ok(repo) => repo.odb(),
             Err(err) => Err(git2::Error::from_str(err.message())),
@@ -312,14 +401,28 @@ where
         }
         visitor
     };
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(|| plan.sites.par_chunks(chunk).map(read_chunk).collect()),
-        Err(_) => plan.sites.chunks(chunk).map(read_chunk).collect(),
-    }
+    let by_id: Vec<V> = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(|| rest.par_chunks(chunk).map(read_chunk).collect()),
+        Err(_) => rest.chunks(chunk).map(read_chunk).collect(),
+    };
+    visitors.extend(by_id);
+    visitors
 }
 
-/// Reads one blob and hands it, or why it was skipped, to `visitor`. Returns the bytes
-/// read from the object store.
+/// The largest allocation a pack decode may make: objects over the size cap are not
+/// scanned, but a delta base may be larger than what is built from it.
+fn alloc_limit(limits: Limits) -> usize {
+    let cap = usize::try_from(limits.max_file_size).unwrap_or(usize::MAX);
+    cap.saturating_mul(4).max(256 << 20)
+}
+
+/// How notes name a blob, the way git does: `commit:path`.
+fn shown(site: &Site) -> PathBuf {
+    PathBuf::from(format!("{}:{}", &site.commit.id[..12], site.path.display()))
+}
+
+/// Reads one blob by id and hands it, or why it was skipped, to `visitor`. Returns the
+/// bytes read from the object store.
 fn read_site<V: Visitor>(
     odb: &Odb<'_>,
     site: &Site,
@@ -327,8 +430,6 @@ fn read_site<V: Visitor>(
     limits: Limits,
     visitor: &mut V,
 ) -> u64 {
-    // Notes name the blob the way git does: `commit:path`.
-    let shown = || PathBuf::from(format!("{}:{}", &site.commit.id[..12], site.path.display()));
     let missing = |err: git2::Error| {
         Skip::Unreadable(format!(
             "blob {} is missing or corrupt: {}",
@@ -341,21 +442,31 @@ fn read_site<V: Visitor>(
         Err(err) => Some(missing(err)),
     };
     if let Some(reason) = skip {
-        visitor.skipped(shown(), reason);
+        visitor.skipped(shown(site), reason);
         return 0;
     }
-    let object = match odb.read(site.blob) {
-        Ok(object) => object,
+    match odb.read(site.blob) {
+        Ok(object) => deliver(site, object.data(), plan, limits, visitor),
         Err(err) => {
-            visitor.skipped(shown(), missing(err));
-            return 0;
+            visitor.skipped(shown(site), missing(err));
+            0
         }
-    };
-    let data = object.data();
+    }
+}
+
+/// Hands a blob's content to `visitor`, or why it is not scanned (binary, LFS
+/// pointer). Returns its size.
+fn deliver<V: Visitor>(
+    site: &Site,
+    data: &[u8],
+    plan: &Plan,
+    limits: Limits,
+    visitor: &mut V,
+) -> u64 {
     if let Some(reason) = limits.skip_content(data) {
-        visitor.skipped(shown(), reason);
+        visitor.skipped(shown(site), reason);
     } else if data.starts_with(LFS_POINTER) {
-        visitor.skipped(shown(), Skip::LfsPointer);
+        visitor.skipped(shown(site), Skip::LfsPointer);
     } else {
         let origin = Origin {
             path: site.path.clone(),

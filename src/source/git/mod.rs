@@ -4,6 +4,7 @@
 
 mod date;
 pub mod history;
+mod packed;
 pub mod staged;
 
 use std::fmt;

@@ -1,0 +1,249 @@
+//! Decoding whole pack files at once, to hand over the blobs a history scan wants.
+//!
+//! Reading blobs one id at a time through libgit2 resolves the same delta chains again
+//! and again (its delta-base cache keeps 16 MB and nothing over 1 MB). gix-pack's
+//! delta-tree traversal decodes every object of a pack exactly once, in parallel:
+//! on the aws-lc history benchmark, 0.3 CPU seconds for 1.2 GB of blobs against about
+//! 4 for libgit2. Whatever this does not deliver (loose objects, packs that hold few
+//! wanted blobs, a pack that fails to decode) the caller reads by id.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use gix_features::progress::{Discard, Progress};
+use gix_hash::ObjectId;
+use gix_object::Kind;
+use gix_pack::index::traverse::SafetyCheck;
+use gix_pack::index::traverse::with_index::Options;
+
+/// A pack is decoded whole only if at least this share of its objects is wanted.
+const MIN_WANTED_SHARE: u32 = 8;
+
+/// The blobs to deliver: object id to the caller's index for it.
+pub type Wanted = HashMap<ObjectId, usize>;
+
+/// How to decode: worker threads, and the largest object any single allocation may hold.
+#[derive(Debug, Clone, Copy)]
+pub struct DecodeOptions {
+    /// Worker threads.
+    pub threads: usize,
+    /// A pack needing an allocation over this many bytes (a blob that inflates to
+    /// gigabytes, say) is abandoned and its blobs left to the caller.
+    pub alloc_limit: usize,
+}
+
+/// Decodes the packs of `git_dir` that hold enough wanted blobs and calls `deliver`
+/// with a worker's state, the caller's index and the content of each wanted blob.
+/// Returns the workers' states and, per index, whether the blob was delivered.
+pub fn decode_packs<W, N, D>(
+    git_dir: &Path,
+    wanted: &Wanted,
+    options: DecodeOptions,
+    new_worker: N,
+    deliver: D,
+) -> (Vec<W>, Vec<bool>)
+where
+    W: Send,
+    N: Fn() -> W + Sync,
+    D: Fn(&mut W, usize, &[u8]) + Sync,
+{
+    let delivered: Vec<AtomicBool> = (0..wanted.len()).map(|_| AtomicBool::new(false)).collect();
+    let finished = Mutex::new(Vec::new());
+    for (index_path, pack_path) in pack_files(git_dir) {
+        let Ok(index) = gix_pack::index::File::at(&index_path, gix_hash::Kind::Sha1) else {
+            continue;
+        };
+        let held = index
+            .iter()
+            .filter(|entry| wanted.contains_key(&entry.oid))
+            .count();
+        if held == 0 || (held as u64) * u64::from(MIN_WANTED_SHARE) < u64::from(index.num_objects())
+        {
+            continue;
+        }
+        let Ok(pack) = gix_pack::data::File::at(&pack_path, gix_hash::Kind::Sha1) else {
+            continue;
+        };
+        let (delivered, deliver) = (&delivered, &deliver);
+        let mut worker = Worker {
+            state: None,
+            new_worker: &new_worker,
+            finished: &finished,
+        };
+        let processor = move |kind: Kind,
+                              data: &[u8],
+                              entry: &gix_pack::index::Entry,
+                              _: &dyn Progress|
+              -> Result<(), std::convert::Infallible> {
+            if kind == Kind::Blob
+                && let Some(&at) = wanted.get(&entry.oid)
+                && !delivered[at].swap(true, Ordering::Relaxed)
+            {
+                deliver(worker.state(), at, data);
+            }
+            Ok(())
+        };
+        // A decode error or an allocation over the limit ends this pack; every blob
+        // not yet delivered is read by id afterwards, where it gets its own note.
+        let _ = index.traverse_with_index(
+            &pack,
+            processor,
+            &mut Discard,
+            &AtomicBool::new(false),
+            Options {
+                check: SafetyCheck::SkipFileAndObjectChecksumVerification,
+                thread_limit: Some(options.threads),
+                alloc_limit_bytes: Some(options.alloc_limit),
+            },
+        );
+    }
+    let delivered = delivered.into_iter().map(AtomicBool::into_inner).collect();
+    let workers = finished.into_inner().unwrap_or_else(|err| err.into_inner());
+    (workers, delivered)
+}
+
+/// The `(index, pack)` file pairs under `objects/pack`.
+fn pack_files(git_dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let mut pairs: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(git_dir.join("objects/pack"))
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "idx"))
+        .map(|index| (index.clone(), index.with_extension("pack")))
+        .filter(|(_, pack)| pack.is_file())
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// One traversal thread's state. gix clones the processor for each thread it starts;
+/// each clone makes its own state on first use and hands it in when dropped.
+struct Worker<'a, W, N> {
+    state: Option<W>,
+    new_worker: &'a N,
+    finished: &'a Mutex<Vec<W>>,
+}
+
+impl<W, N: Fn() -> W> Worker<'_, W, N> {
+    fn state(&mut self) -> &mut W {
+        self.state.get_or_insert_with(self.new_worker)
+    }
+}
+
+impl<W, N> Clone for Worker<'_, W, N> {
+    fn clone(&self) -> Self {
+        Worker {
+            state: None,
+            new_worker: self.new_worker,
+            finished: self.finished,
+        }
+    }
+}
+
+impl<W, N> Drop for Worker<'_, W, N> {
+    fn drop(&mut self) {
+        if let Some(state) = self.state.take() {
+            self.finished
+                .lock()
+                .unwrap_or_else(|err| err.into_inner())
+                .push(state);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repository whose blobs (one per text) are in one pack written by libgit2.
+    fn packed_repo(texts: &[String]) -> (tempfile::TempDir, Vec<git2::Oid>) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init_bare(dir.path()).unwrap();
+        let blobs: Vec<git2::Oid> = texts
+            .iter()
+            .map(|text| repo.blob(text.as_bytes()).unwrap())
+            .collect();
+        let mut builder = repo.packbuilder().unwrap();
+        for blob in &blobs {
+            builder.insert_object(*blob, None).unwrap();
+        }
+        builder
+            .write(&dir.path().join("objects/pack"), 0o644)
+            .unwrap();
+        (dir, blobs)
+    }
+
+    #[test]
+    fn wanted_blobs_are_delivered_once_with_their_content() {
+        // Similar texts, so the pack holds deltas as well as whole objects.
+        let base: String = (0..300).map(|i| format!("line {i}\n")).collect();
+        let texts: Vec<String> = (0..12).map(|i| format!("{base}version {i}\n")).collect();
+        let (dir, blobs) = packed_repo(&texts);
+        let wanted: Wanted = blobs
+            .iter()
+            .take(10)
+            .enumerate()
+            .map(|(at, blob)| (ObjectId::try_from(blob.as_bytes()).unwrap(), at))
+            .collect();
+        let options = DecodeOptions {
+            threads: 2,
+            alloc_limit: 1 << 20,
+        };
+        let (workers, delivered) = decode_packs(
+            dir.path(),
+            &wanted,
+            options,
+            Vec::new,
+            |seen: &mut Vec<(usize, Vec<u8>)>, at, data| seen.push((at, data.to_vec())),
+        );
+        assert_eq!(delivered, vec![true; 10]);
+        let mut seen: Vec<(usize, Vec<u8>)> = workers.into_iter().flatten().collect();
+        seen.sort();
+        let expected: Vec<(usize, Vec<u8>)> = texts[..10]
+            .iter()
+            .enumerate()
+            .map(|(at, text)| (at, text.clone().into_bytes()))
+            .collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_pack_holding_few_wanted_blobs_is_left_to_reads_by_id() {
+        let texts: Vec<String> = (0..20).map(|i| format!("text {i}\n")).collect();
+        let (dir, blobs) = packed_repo(&texts);
+        let wanted: Wanted = [(ObjectId::try_from(blobs[0].as_bytes()).unwrap(), 0)].into();
+        let options = DecodeOptions {
+            threads: 1,
+            alloc_limit: 1 << 20,
+        };
+        let (workers, delivered) = decode_packs(
+            dir.path(),
+            &wanted,
+            options,
+            || 0,
+            |count: &mut usize, _, _| *count += 1,
+        );
+        assert_eq!(delivered, vec![false]);
+        assert!(workers.is_empty());
+    }
+
+    #[test]
+    fn an_object_over_the_allocation_limit_leaves_the_pack_to_reads_by_id() {
+        let texts = vec!["x".repeat(4096), "small\n".to_owned()];
+        let (dir, blobs) = packed_repo(&texts);
+        let wanted: Wanted = blobs
+            .iter()
+            .enumerate()
+            .map(|(at, blob)| (ObjectId::try_from(blob.as_bytes()).unwrap(), at))
+            .collect();
+        let options = DecodeOptions {
+            threads: 1,
+            alloc_limit: 1024,
+        };
+        let (_, delivered) =
+            decode_packs(dir.path(), &wanted, options, || (), |_: &mut (), _, _| {});
+        assert!(!delivered[0], "the 4 KiB blob is over the 1 KiB limit");
+    }
+}
