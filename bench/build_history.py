@@ -4,14 +4,15 @@
 The history is the released versions of one large crate from crates.io (by default
 aws-lc-sys: AWS-LC's C sources, generated assembly and Rust bindings), committed one
 after another onto `main` of a bare repository, oldest version first, so that file
-counts and blob churn are those of a real project. With several crates, the repository
-vendors each under third_party/NAME/ and each commit updates one of them to its next
-release, the crates' releases spread evenly over the history (a monorepo that vendors
-its dependencies). A few fake GitHub tokens are planted
-in extra commits along the way: in a new file later deleted, in a real source file (the
-next release overwrites it), and in a CI file kept to HEAD and edited once, so that its
-token is in two blobs. The findings keyscan must report (path, line, commit,
-rule, history_only) are written to REPO's name with `.expected.json` in place of `.git`.
+counts and blob churn are those of a real project. With several crates the repository
+is a monorepo vendoring each under third_party/NAME/: each commit updates one crate to
+its next release, every crate's releases spread evenly over the history.
+
+A few fake GitHub tokens are planted in extra commits along the way: in a new file
+later deleted, in a real source file (the next release overwrites it), and in a CI file
+kept to HEAD and edited once, so that its token is in two blobs. The findings keyscan
+must report (path, line, commit, rule, history_only) are written to REPO's name with
+`.expected.json` in place of `.git`.
 
 Downloads go through the crates.io sparse index and static.crates.io (checksums
 verified) into CACHE_DIR and are reused. Author and committer dates are fixed, so the
