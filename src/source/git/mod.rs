@@ -32,6 +32,9 @@ pub fn open(path: &Path) -> Result<Repository, GitError> {
     // libgit2 re-hashes every object it reads; `git cat-file` does not. It cost ~30% of a
     // history scan, and zlib's own checksum still catches damaged objects.
     git2::opts::strict_hash_verification(false);
+    // Each tree and commit is read once or twice, so libgit2's object cache (up to 256 MB)
+    // only grows: on a 100,000-commit history it took peak memory from 127 MB to 714 MB.
+    git2::opts::enable_caching(false);
     Repository::discover(path).map_err(|err| {
         GitError(format!(
             "{}: not a git repository: {}",
