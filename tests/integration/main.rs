@@ -9,6 +9,7 @@ mod formats;
 mod git_repo;
 mod history;
 mod hooks;
+mod hostile;
 mod living;
 mod pinned;
 mod rules_cli;
