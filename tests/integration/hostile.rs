@@ -114,3 +114,119 @@ fn a_repository_whose_config_runs_commands_makes_keyscan_run_nothing() {
         );
     }
 }
+
+/// Copies the seed fixtures (every seed provider's keys) into `dir/seeds/`.
+fn copy_seed_fixtures(dir: &Path) {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seeds");
+    for provider in std::fs::read_dir(&seeds).unwrap() {
+        let provider = provider.unwrap().path();
+        let target = dir.join("seeds").join(provider.file_name().unwrap());
+        std::fs::create_dir_all(&target).unwrap();
+        for file in std::fs::read_dir(&provider).unwrap() {
+            let file = file.unwrap().path();
+            std::fs::copy(&file, target.join(file.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn no_output_channel_carries_a_secret_unless_asked() {
+    let repo = TestRepo::new();
+    copy_seed_fixtures(repo.path());
+    std::fs::write(
+        repo.path().join("deploy.sh"),
+        format!("export GH_TOKEN={}\n", fake_github_token(303)),
+    )
+    .unwrap();
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "keys"]);
+    std::fs::write(
+        repo.path().join("staged.env"),
+        format!("TOKEN={}\n", fake_github_token(304)),
+    )
+    .unwrap();
+    repo.git(&["add", "staged.env"]);
+
+    // The secrets, as keyscan reports them when asked to show them.
+    let asked = keyscan()
+        .args([
+            "git",
+            repo.arg(),
+            "--no-config",
+            "--format",
+            "jsonl",
+            "--show-secrets",
+        ])
+        .output()
+        .unwrap();
+    let mut secrets: Vec<String> = Vec::new();
+    for line in String::from_utf8(asked.stdout).unwrap().lines() {
+        let finding: serde_json::Value = serde_json::from_str(line).unwrap();
+        secrets.push(finding["secret"].as_str().unwrap().to_owned());
+        if let Some(value) = finding["pair"]["value"].as_str() {
+            secrets.push(value.to_owned());
+        }
+    }
+    let staged_secret = fake_github_token(304);
+    secrets.push(staged_secret);
+    assert!(secrets.len() >= 12, "{secrets:?}");
+
+    let out = tempfile::tempdir().unwrap();
+    let file = |name: &str| out.path().join(name).to_str().unwrap().to_owned();
+    let (report, baseline) = (file("report"), file("baseline.json"));
+    let runs: Vec<Vec<&str>> = vec![
+        vec![repo.arg(), "-v"],
+        vec![repo.arg(), "--format", "json", "--output", &report],
+        vec![repo.arg(), "--format", "jsonl"],
+        vec![repo.arg(), "--format", "sarif", "--sarif-all-rules"],
+        vec!["git", repo.arg(), "-v"],
+        vec!["git", repo.arg(), "--format", "sarif"],
+        vec!["staged", "-v"],
+        vec!["staged", "--format", "json"],
+        vec!["baseline", repo.arg(), "--baseline", &baseline],
+        vec!["baseline", "git", repo.arg(), "--baseline", &baseline],
+        vec![repo.arg(), "--baseline", &baseline, "-v"],
+    ];
+    // On a terminal the history scan draws a progress line; `script` gives it one.
+    let binary = assert_cmd::cargo::cargo_bin("keyscan");
+    let on_tty = std::process::Command::new("script")
+        .args(["-qec"])
+        .arg(format!(
+            "{} git {} --no-config",
+            binary.display(),
+            repo.arg()
+        ))
+        .arg("/dev/null")
+        .output()
+        .expect("script (util-linux) runs keyscan on a pseudo-terminal");
+    let screen = String::from_utf8_lossy(&on_tty.stdout);
+    assert!(screen.contains("ghp_"), "a finding was drawn: {screen}");
+    for secret in &secrets {
+        assert!(
+            !screen.contains(secret.as_str()),
+            "the terminal saw {}…",
+            &secret[..4]
+        );
+    }
+    for args in runs {
+        let output = keyscan()
+            .args(&args)
+            .arg("--no-config")
+            .current_dir(repo.path())
+            .output()
+            .unwrap();
+        let mut channels = String::from_utf8_lossy(&output.stdout).into_owned();
+        channels.push_str(&String::from_utf8_lossy(&output.stderr));
+        for written in [&report, &baseline] {
+            channels.push_str(&std::fs::read_to_string(written).unwrap_or_default());
+        }
+        assert!(!channels.is_empty(), "{args:?} printed nothing");
+        for secret in &secrets {
+            assert!(
+                !channels.contains(secret.as_str()),
+                "keyscan {args:?} leaked {}…",
+                &secret[..4]
+            );
+        }
+    }
+}
