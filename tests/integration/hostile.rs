@@ -230,3 +230,69 @@ fn no_output_channel_carries_a_secret_unless_asked() {
         }
     }
 }
+
+#[test]
+fn hostile_file_names_cannot_inject_terminal_codes_or_break_reports() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let names: [&[u8]; 6] = [
+        b"new\nline.env",
+        b"\x1b[31mred\x1b[0m.env",
+        b"\x1b]0;title\x07.env",
+        b"bad\xff.env",
+        b"-rf.env",
+        b"tab\there.env",
+    ];
+    for (seed, name) in (305..).zip(names) {
+        let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, format!("T={}\n", fake_github_token(seed))).unwrap();
+    }
+    let scan = |format: &str| {
+        let output = keyscan()
+            .args([
+                dir.path().to_str().unwrap(),
+                "--no-config",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        output.stdout
+    };
+    let human = scan("human");
+    assert!(
+        !human.iter().any(|&byte| byte == 0x1b || byte == 0x07),
+        "raw escape codes reached the terminal: {}",
+        String::from_utf8_lossy(&human)
+    );
+    let human = String::from_utf8(human).unwrap();
+    let finding_lines = human
+        .lines()
+        .filter(|line| line.contains("github-pat"))
+        .count();
+    assert_eq!(
+        finding_lines, 6,
+        "one line per finding, none split: {human}"
+    );
+    assert!(human.contains(r"new\nline.env") && human.contains(r"\u{1b}[31mred"));
+
+    let json: serde_json::Value = serde_json::from_slice(&scan("json")).unwrap();
+    let mut paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), 6, "{paths:?}");
+    let sarif: serde_json::Value = serde_json::from_slice(&scan("sarif")).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 6);
+    let jsonl = String::from_utf8(scan("jsonl")).unwrap();
+    assert_eq!(
+        jsonl.lines().count(),
+        6,
+        "a newline in a name stays inside its line"
+    );
+}
