@@ -455,3 +455,48 @@ fn a_truncated_pack_is_reported_and_loose_objects_are_still_scanned() {
         "{found:?}\n{err}"
     );
 }
+
+#[test]
+fn a_blob_that_inflates_past_the_size_cap_is_skipped_without_being_inflated() {
+    let repo = TestRepo::new();
+    // 300 MB of zeros: a few hundred KB once compressed, like a zip bomb.
+    let bomb = std::fs::File::create(repo.path().join("bomb.bin")).unwrap();
+    bomb.set_len(300_000_000).unwrap();
+    let kept = repo.commit_file(
+        "kept.env",
+        &format!("T={}\n", fake_github_token(220)),
+        "bomb and key",
+    );
+    pack_everything(&repo);
+    // Peak memory, from GNU time (`.ci/run` installs it).
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "peak-rss-kb %M"])
+        .arg(assert_cmd::cargo::cargo_bin("keyscan"))
+        .args([
+            "git",
+            repo.arg(),
+            "--format",
+            "jsonl",
+            "--max-file-size",
+            "100MB",
+        ])
+        .output()
+        .expect("GNU time is installed (.ci/run installs it)");
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    let peak_kb: u64 = err
+        .lines()
+        .find_map(|line| line.strip_prefix("peak-rss-kb "))
+        .expect("GNU time reports peak memory")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        peak_kb < 100_000,
+        "peak memory {peak_kb} KB: the blob was inflated"
+    );
+    assert!(err.contains("over the size cap"), "{err}");
+    let found: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains(&kept), "{found:?}");
+}

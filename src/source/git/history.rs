@@ -409,11 +409,11 @@ where
     visitors
 }
 
-/// The largest allocation a pack decode may make: objects over the size cap are not
-/// scanned, but a delta base may be larger than what is built from it.
+/// The largest allocation a pack decode may make: the size cap, so that a blob that
+/// inflates to gigabytes is never built. A pack needing more (such a blob, or a delta
+/// base over the cap) is left to reads by id, which check sizes before reading.
 fn alloc_limit(limits: Limits) -> usize {
-    let cap = usize::try_from(limits.max_file_size).unwrap_or(usize::MAX);
-    cap.saturating_mul(4).max(256 << 20)
+    usize::try_from(limits.max_file_size).unwrap_or(usize::MAX)
 }
 
 /// How notes name a blob, the way git does: `commit:path`.
