@@ -500,3 +500,63 @@ fn a_blob_that_inflates_past_the_size_cap_is_skipped_without_being_inflated() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains(&kept), "{found:?}");
 }
+
+#[test]
+fn a_dot_git_file_is_followed_in_worktrees_and_submodules() {
+    let repo = TestRepo::new();
+    let added = repo.commit_file(
+        "main.env",
+        &format!("T={}\n", fake_github_token(221)),
+        "main",
+    );
+    pack_everything(&repo);
+    // A linked worktree: its .git is a file naming .git/worktrees/<name>.
+    let parent = tempfile::tempdir().unwrap();
+    let worktree = parent.path().join("linked");
+    repo.git(&["worktree", "add", "-q", worktree.to_str().unwrap()]);
+    assert!(worktree.join(".git").is_file());
+    let (code, found, err) = history(worktree.to_str().unwrap(), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(found, vec![("main.env".to_owned(), added.clone(), false)]);
+
+    // A submodule checkout: its .git is a file naming .git/modules/<name>.
+    let outer = TestRepo::new();
+    outer.commit_file("README.md", "outer\n", "init");
+    outer.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        repo.arg(),
+        "vendor/inner",
+    ]);
+    let inner = outer.path().join("vendor/inner");
+    assert!(inner.join(".git").is_file());
+    let (code, found, err) = history(inner.to_str().unwrap(), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(found, vec![("main.env".to_owned(), added, false)]);
+}
+
+#[test]
+fn a_commit_changing_thousands_of_files_is_scanned_whole() {
+    let repo = TestRepo::new();
+    repo.commit_file("README.md", "start\n", "init");
+    for i in 0..5_000 {
+        let dir = repo.path().join(format!("d{}", i % 50));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("f{i}.txt")), format!("file {i}\n")).unwrap();
+    }
+    let planted = repo.commit_file(
+        "d7/key.env",
+        &format!("T={}\n", fake_github_token(222)),
+        "5,001 files at once",
+    );
+    let output = run(&["git", repo.arg(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["stats"]["files"], 5_002);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["commit"]["id"], planted.as_str());
+}
