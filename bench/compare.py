@@ -72,7 +72,16 @@ class Job:
     once: bool = False           # too slow to repeat: one run
     runs: list = dataclasses.field(default_factory=list)  # (wall s, cpu s, peak RSS MB)
     failure: str = None
+    timed_out: bool = False      # its one run was stopped at BENCH_TIMEOUT
     found: str = ""              # findings summary
+
+
+class TimedOut(RuntimeError):
+    """A run stopped at BENCH_TIMEOUT; `measure` is (wall, cpu, rss) until then."""
+
+    def __init__(self, measure):
+        super().__init__(f"timed out after {TIMEOUT:.0f} s")
+        self.measure = measure
 
 
 # ---------------------------------------------------------------- tools and versions
@@ -133,7 +142,7 @@ def run_once(job, env):
         timer.cancel()
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     if wall >= TIMEOUT:
-        raise RuntimeError(f"timed out after {TIMEOUT:.0f} s")
+        raise TimedOut((wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
     if code not in OK_CODES.get(job.tool, (0, 1)):
         tail = open(log, errors="replace").read()[-600:].strip()
         raise RuntimeError(f"exit code {code}: {tail}")
@@ -146,10 +155,15 @@ def run_jobs(jobs, runs, check):
     env = dict(os.environ, KF_RULE_CACHE_DIR=os.path.join(PEERS, "kingfisher-cache"), NO_COLOR="1")
     for number in range(runs):
         for job in jobs:
-            if job.failure or (number and (job.once or job.runs[0][0] > SLOW)):
+            if job.failure or job.timed_out or (number and (job.once or job.runs[0][0] > SLOW)):
                 continue
             try:
                 job.runs.append(run_once(job, env))
+            except TimedOut as stopped:
+                job.runs.append(stopped.measure)
+                job.timed_out, job.found = True, "stopped: no report"
+                print(f"  {job.tool} {job.mode}: {stopped}", flush=True)
+                continue
             except RuntimeError as error:
                 job.failure = str(error)
                 print(f"  {job.tool} {job.mode}: {job.failure}", flush=True)
@@ -408,6 +422,7 @@ def rows(jobs, corpus):
         wall = median(job, 0)
         table.append({
             "tool": job.tool, "mode": job.mode, "runs": len(job.runs), "failure": job.failure, "bound": job.bound,
+            "timed_out": job.timed_out,
             "wall_s": wall, "cpu_s": median(job, 1), "rss_mb": max((run[2] for run in job.runs), default=None),
             "mb_s": corpus["bytes"] / 1e6 / wall if wall and corpus.get("bytes") else None,
             "x_bound": wall / bound if wall and bound and not job.bound else None,
@@ -423,28 +438,33 @@ def fmt(value, spec, missing="—"):
     return missing if value is None else format(value, spec)
 
 
+def cells(row, millis):
+    """The measured cells of a table row: wall, CPU, RSS, MB/s, x bound, x keyscan. A
+    run stopped at the time-out gives bounds: at least that long, at most that fast."""
+    more, less = (">", "<") if row["timed_out"] else ("", "")
+
+    def time(value):
+        if value is None:
+            return "—"
+        return f"{value * 1000:.0f} ms" if millis else f"{value:.2f} s"
+
+    def ratio(value):
+        return "—" if value is None else f"{more}{value:.2f}x"
+    return [more + time(row["wall_s"]), time(row["cpu_s"]), fmt(row["rss_mb"], ".0f") + (" MB" if row["rss_mb"] else ""),
+            less + fmt(row["mb_s"], ".1f") if row["mb_s"] else "—", ratio(row["x_bound"]), ratio(row["x_keyscan"])]
+
+
 def table(result):
     """A section's results as a Markdown table."""
-    tool_versions = result["versions"]
     millis = result["section"] in ("startup", "staged")
-    corpus = label(result)
     lines = ["| tool | version | mode | corpus | runs | median wall | CPU (user+sys) | peak RSS | MB/s | × bound | × keyscan | findings |",
              "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for row in result["rows"]:
-        if millis:
-            wall, cpu = fmt(row["wall_s"] and row["wall_s"] * 1000, ".0f"), fmt(row["cpu_s"] and row["cpu_s"] * 1000, ".0f")
-            wall, cpu = (wall + " ms" if row["wall_s"] else wall), (cpu + " ms" if row["cpu_s"] is not None else cpu)
-        else:
-            wall = fmt(row["wall_s"], ".2f") + (" s" if row["wall_s"] else "")
-            cpu = fmt(row["cpu_s"], ".2f") + (" s" if row["cpu_s"] is not None else "")
         name = f"**{row['tool']}**" if row["tool"] == "keyscan" else row["tool"]
-        found = row["found"] or "—"
-        if row["failure"]:
-            found = f"failed: {row['failure'][:80]}"
-        lines.append(f"| {name} | {tool_versions.get(row['tool'], '')} | {row['mode']} | {corpus} | {row['runs']} | {wall} | {cpu} | "
-                     f"{fmt(row['rss_mb'], '.0f')}{' MB' if row['rss_mb'] else ''} | {fmt(row['mb_s'], '.1f')} | "
-                     f"{fmt(row['x_bound'], '.2f')}{'x' if row['x_bound'] else ''} | "
-                     f"{fmt(row['x_keyscan'], '.2f')}{'x' if row['x_keyscan'] else ''} | {found} |")
+        found = f"failed: {row['failure'][:80]}" if row["failure"] else row["found"] or "—"
+        columns = [name, result["versions"].get(row["tool"], ""), row["mode"], label(result), str(row["runs"]),
+                   *cells(row, millis), found]
+        lines.append("| " + " | ".join(columns) + " |")
     return "\n".join(lines)
 
 
