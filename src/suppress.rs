@@ -153,15 +153,15 @@ impl Suppressor {
 
 /// Whether `line` holds one of `markers` that covers this finding: a bare marker covers
 /// every finding; one followed by rule ids or fingerprint prefixes covers only those.
+/// Markers are matched ignoring ASCII case, without copying the line (which may be a
+/// whole minified file).
 fn allows(line: &[u8], markers: &[&str], rule: &Rule, finding: &Finding, rules: &[Rule]) -> bool {
-    let text = String::from_utf8_lossy(line);
-    let lower = text.to_ascii_lowercase();
     markers.iter().any(|marker| {
-        let mut rest = lower.as_str();
-        while let Some(at) = rest.find(marker) {
+        let mut rest = line;
+        while let Some(at) = find_ignoring_case(rest, marker.as_bytes()) {
             let after = &rest[at + marker.len()..];
             // `keyscan:allow` must not match the start of `keyscan:allow-next-line`.
-            if !after.starts_with('-') && covers(after, rule, finding, rules) {
+            if !after.starts_with(b"-") && covers(after, rule, finding, rules) {
                 return true;
             }
             rest = after;
@@ -170,20 +170,49 @@ fn allows(line: &[u8], markers: &[&str], rule: &Rule, finding: &Finding, rules: 
     })
 }
 
+/// The first position of `needle` (non-empty) in `haystack`, ignoring ASCII case.
+fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let first = needle[0];
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        haystack,
+    )
+    .find(|&at| {
+        haystack
+            .get(at..at + needle.len())
+            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(needle))
+    })
+}
+
+/// How many words after a marker may name rules or fingerprints: enough for any list
+/// a person writes, and a bound on the work for a marker in a megabyte-long line.
+const MARKER_WORDS: usize = 32;
+
 /// Whether the words after a marker cover the finding: no rule ids or fingerprint
 /// prefixes among them (plain comment text) covers all; otherwise one must name it.
-fn covers(after: &str, rule: &Rule, finding: &Finding, rules: &[Rule]) -> bool {
+fn covers(after: &[u8], rule: &Rule, finding: &Finding, rules: &[Rule]) -> bool {
     let words = after
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|word| !word.is_empty());
+        .split(|&b| b.is_ascii_whitespace() || b == b',')
+        .filter(|word| !word.is_empty())
+        .take(MARKER_WORDS);
     let mut narrowed = false;
     for word in words {
-        let is_rule = rules.iter().any(|known| known.id == word);
+        let is_rule = rules
+            .iter()
+            .any(|known| known.id.as_bytes().eq_ignore_ascii_case(word));
         let is_fingerprint =
-            word.len() >= FINGERPRINT_PREFIX && word.bytes().all(|b| b.is_ascii_hexdigit());
+            word.len() >= FINGERPRINT_PREFIX && word.iter().all(u8::is_ascii_hexdigit);
         if is_rule || is_fingerprint {
             narrowed = true;
-            if word == rule.id || (is_fingerprint && finding.fingerprint.starts_with(word)) {
+            let names_rule = rule.id.as_bytes().eq_ignore_ascii_case(word);
+            let names_fingerprint = is_fingerprint
+                && finding
+                    .fingerprint
+                    .as_bytes()
+                    .get(..word.len())
+                    .is_some_and(|prefix| prefix.eq_ignore_ascii_case(word));
+            if names_rule || names_fingerprint {
                 return true;
             }
         }
