@@ -1,0 +1,27 @@
+//! Arbitrary bytes as a baseline file, through `Baseline::load` (which reads the file
+//! itself); a baseline that loads must survive writing and reading back unchanged.
+
+#![no_main]
+
+mod scratch;
+
+use keyscan::baseline::Baseline;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let path = scratch::write("baseline.json", data);
+    match Baseline::load(&path) {
+        Ok(baseline) => {
+            assert_eq!(baseline.fingerprints().len(), baseline.len());
+            let again = scratch::write("again.json", baseline.to_text().as_bytes());
+            assert_eq!(
+                Baseline::load(&again).expect("written baseline loads"),
+                baseline
+            );
+        }
+        Err(error) => {
+            assert_eq!(error.path, path);
+            let _ = error.to_string();
+        }
+    }
+});

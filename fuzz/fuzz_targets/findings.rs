@@ -1,0 +1,73 @@
+//! Checks every match the engine reports and turns the matches into findings,
+//! as `keyscan::scan` does, checking their redaction and fingerprint.
+
+use keyscan::engine::{Match, Position};
+use keyscan::report::{Finding, fingerprint, redact};
+use keyscan::rules::Rule;
+use keyscan::source::Origin;
+
+/// The mask `redact` ends every redacted secret with.
+const MASK: &str = "********";
+
+/// Asserts what must hold of `matches` found in `haystack` by `rules`, then builds
+/// their findings and asserts what must hold of those.
+pub fn check(rules: &[Rule], haystack: &[u8], matches: Vec<Match>) {
+    for found in &matches {
+        assert!(found.rule < rules.len(), "rule index out of range");
+        let range = &found.secret;
+        assert!(
+            range.start < range.end && range.end <= haystack.len(),
+            "{range:?}"
+        );
+        assert_eq!(
+            found.start,
+            position(haystack, range.start),
+            "start of {range:?}"
+        );
+        assert_eq!(found.end, position(haystack, range.end), "end of {range:?}");
+        if let Some(pair) = &found.pair {
+            assert!(pair.rule < rules.len() && pair.secret.end <= haystack.len());
+            assert_eq!(pair.start, position(haystack, pair.secret.start));
+        }
+    }
+    let origin = Origin::file("fuzz.txt".into(), "fuzz.txt".into());
+    for finding in Finding::from_matches(rules, &origin, haystack, matches) {
+        let secret = &finding.secret;
+        let shown = redact(secret);
+        let prefix = shown
+            .strip_suffix(MASK)
+            .expect("redaction ends with the mask");
+        let visible = prefix.chars().count();
+        assert!(
+            visible <= 4 && visible < secret.chars().count(),
+            "{shown:?}"
+        );
+        if !secret.contains('*') {
+            assert!(
+                !shown.contains(secret.as_str()),
+                "redaction shows the secret"
+            );
+        }
+        let rule_id = &rules[finding.rule].id;
+        assert_eq!(finding.fingerprint, fingerprint(rule_id, secret));
+        assert!(finding.fingerprint.len() == 32);
+        assert!(finding.fingerprint.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+}
+
+/// Line and column of `offset`, computed naively: lines split at `\n`, columns count
+/// bytes that do not continue a UTF-8 sequence.
+fn position(haystack: &[u8], offset: usize) -> Position {
+    let before = &haystack[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Position {
+        line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
+        column: 1 + before[line_start..]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count(),
+    }
+}
