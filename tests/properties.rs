@@ -48,22 +48,27 @@ fn text() -> impl Strategy<Value = String> {
     "([ -~\t]|é|ß|中|€|😀|\n|\r\n){0,200}"
 }
 
-/// What a file puts before a value: whitespace, an assignment, a quote, a bracket.
+/// What a file puts before a value: whitespace, an assignment, a quote, a bracket;
+/// or nothing, for a value at the start of the file.
 fn before_value() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        " ", "\t", "\n", "=", "= ", ": ", "=\"", ": '", "(\"", "[", ",", "`", "\r\n",
+        "", " ", "\t", "\n", "=", "= ", ": ", "=\"", ": '", "(\"", "[", ",", "`", "\r\n",
     ])
 }
 
-/// What a file puts after a value.
+/// What a file puts after a value; nothing for a value at the end of the file.
 fn after_value() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
         "", " ", "\n", "\r\n", "\"", "'", ")", ";", ",", "\",\n", "`", "]", "\t#",
     ])
 }
 
-/// `prefix + before + token + after + suffix`, and the token's byte offset.
+/// `prefix + before + token + after + suffix`, and the token's byte offset. An empty
+/// `before` puts the token at the start of the file, an empty `after` at its end (a
+/// token glued to a letter is not a token and rightly not found).
 fn plant(prefix: &str, before: &str, token: &str, after: &str, suffix: &str) -> (String, usize) {
+    let prefix = if before.is_empty() { "" } else { prefix };
+    let suffix = if after.is_empty() { "" } else { suffix };
     let offset = prefix.len() + before.len();
     (format!("{prefix}{before}{token}{after}{suffix}"), offset)
 }
