@@ -92,7 +92,9 @@ impl Baseline {
             )));
         }
         let mut entries = BTreeMap::new();
-        for entry in file.findings {
+        for mut entry in file.findings {
+            // keyscan writes lowercase hex; an entry edited to uppercase must still match.
+            entry.fingerprint.make_ascii_lowercase();
             if entry.fingerprint.len() != 32
                 || !entry.fingerprint.bytes().all(|b| b.is_ascii_hexdigit())
             {
@@ -180,6 +182,23 @@ mod tests {
         assert_eq!(Baseline::load(&path).unwrap(), baseline);
         std::fs::write(&path, Baseline::default().to_text()).unwrap();
         assert!(Baseline::load(&path).unwrap().is_empty());
+    }
+
+    #[test]
+    fn uppercase_fingerprints_match_what_keyscan_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.json");
+        let upper = "ABCDEF0123456789ABCDEF0123456789";
+        let text = format!(
+            "{{\"keyscan_baseline\": 1, \"findings\": [{{\"fingerprint\": \"{upper}\", \"rule_id\": \"r\", \"path\": \"p\"}}]}}"
+        );
+        std::fs::write(&path, text).unwrap();
+        let baseline = Baseline::load(&path).unwrap();
+        assert!(
+            baseline
+                .fingerprints()
+                .contains(&upper.to_ascii_lowercase())
+        );
     }
 
     #[test]
