@@ -99,8 +99,9 @@ impl Engine {
         let mut out = Vec::new();
         for &index in rules {
             let rule = &self.rules()[index];
-            for captures in rule.pattern.regex().captures_iter(haystack) {
-                let Some(secret) = captures.get(rule.secret_group) else {
+            let (regex, secret_group) = rule.pattern.regex();
+            for captures in regex.captures_iter(haystack) {
+                let Some(secret) = captures.get(secret_group) else {
                     continue;
                 };
                 if accepts(rule, secret.as_bytes()) {

@@ -174,15 +174,9 @@ fn compile_all(
         seen.insert(raw.id.clone(), source.clone());
         let before = problems.len();
         problems.extend(field_problems(&raw).into_iter().map(problem));
-        let (pattern, secret_group) = match Pattern::parse(&raw.pattern) {
-            Ok(parsed) => parsed,
-            Err(message) => {
-                problems.push(problem(message));
-                continue;
-            }
-        };
         // Built-in patterns compile on first use (the rule tests compile them all);
-        // a user's pattern that parses but is too large is reported now.
+        // a user's pattern is compiled now, so its mistakes are reported here.
+        let pattern = Pattern::new(&raw.pattern);
         if !matches!(source, RuleSource::Builtin(_))
             && let Err(message) = pattern.compile_now()
         {
@@ -204,7 +198,6 @@ fn compile_all(
             confidence: raw.confidence,
             keywords: raw.keywords,
             pattern,
-            secret_group,
             entropy: raw.entropy,
             validate: raw.validate,
             placeholder_check: raw.placeholder_check,

@@ -132,8 +132,6 @@ pub struct Rule {
     pub keywords: Vec<String>,
     /// The pattern, compiled on first use.
     pub pattern: Pattern,
-    /// Index of the `secret` capture group in `pattern`.
-    pub secret_group: usize,
     /// Minimum Shannon entropy of the secret, bits per byte.
     pub entropy: Option<f64>,
     /// Structural check of the secret.

@@ -1,95 +1,75 @@
-//! A rule's pattern: checked when the rule is loaded, compiled when first needed.
+//! A rule's pattern, compiled when first needed.
 //!
 //! Compiling all 120-odd built-in patterns took about 80% of start-up, yet most scans
-//! only ever run the few whose keywords occur. Parsing is cheap and catches syntax
-//! errors and a missing `secret` group at load time.
+//! only ever run the few whose keywords occur. A user's rule file is compiled when it is
+//! loaded, so its mistakes are reported there; built-in patterns are compiled by the
+//! rule tests (`keyscan rules check` on every rule file).
 
 use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
-use regex_syntax::ast::{Ast, GroupKind};
 
 /// Largest compiled size of one rule's pattern; keeps start-up and memory bounded.
 const REGEX_SIZE_LIMIT: usize = 8 << 20;
 
-/// A parsed pattern whose regex is compiled on first use.
+/// A pattern whose regex is compiled on first use.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     source: String,
-    compiled: OnceLock<Regex>,
+    compiled: OnceLock<Compiled>,
+}
+
+/// A compiled pattern and the index of its `secret` capture group.
+#[derive(Debug, Clone)]
+struct Compiled {
+    regex: Regex,
+    secret_group: usize,
 }
 
 impl Pattern {
-    /// Parses `source` and returns the pattern with the index of its `secret` capture
-    /// group. Only the syntax is checked here; [`Pattern::compile_now`] checks the rest.
-    pub fn parse(source: &str) -> Result<(Pattern, usize), String> {
-        let ast = regex_syntax::ast::parse::Parser::new()
-            .parse(source)
-            .map_err(|err| format!("invalid pattern: {err}"))?;
-        let secret_group =
-            capture_index(&ast, "secret").ok_or("pattern has no named group `secret`")?;
-        let pattern = Pattern {
+    /// A pattern for `source`, not yet compiled or checked.
+    pub fn new(source: &str) -> Pattern {
+        Pattern {
             source: source.to_owned(),
             compiled: OnceLock::new(),
-        };
-        Ok((pattern, secret_group))
+        }
     }
 
-    /// Compiles the regex now, so that a pattern too large to compile is reported at
-    /// load time rather than on first use.
+    /// Compiles the pattern now, reporting why it cannot be used: invalid syntax, too
+    /// large, or no capture group named `secret`.
     pub fn compile_now(&self) -> Result<(), String> {
         if self.compiled.get().is_none() {
-            let regex = build(&self.source).map_err(|err| format!("invalid pattern: {err}"))?;
-            let _ = self.compiled.set(regex);
+            let _ = self.compiled.set(compile(&self.source)?);
         }
         Ok(())
     }
 
-    /// The compiled regex, compiled on the first call.
+    /// The compiled regex and the index of its `secret` group, compiled on first call.
     ///
-    /// Built-in patterns are compiled by the test suite and user patterns by
-    /// [`Pattern::compile_now`] when loaded, so compiling here cannot fail.
-    pub fn regex(&self) -> &Regex {
-        self.compiled.get_or_init(|| {
-            build(&self.source).expect("patterns are compiled at load or by the rule tests")
-        })
+    /// User patterns are compiled by [`Pattern::compile_now`] when loaded and built-in
+    /// ones by the rule tests, so compiling here cannot fail.
+    pub fn regex(&self) -> (&Regex, usize) {
+        let compiled = self.compiled.get_or_init(|| {
+            compile(&self.source).expect("patterns are compiled at load or by the rule tests")
+        });
+        (&compiled.regex, compiled.secret_group)
     }
 }
 
-fn build(source: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(source)
+fn compile(source: &str) -> Result<Compiled, String> {
+    let regex = RegexBuilder::new(source)
         .unicode(false)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
-}
-
-/// The group index of the capture group called `name`, if any.
-fn capture_index(ast: &Ast, name: &str) -> Option<usize> {
-    match ast {
-        Ast::Group(group) => match &group.kind {
-            GroupKind::CaptureName { name: capture, .. } if capture.name == name => {
-                Some(capture.index as usize)
-            }
-            _ => capture_index(&group.ast, name),
-        },
-        Ast::Concat(concat) => concat
-            .asts
-            .iter()
-            .find_map(|part| capture_index(part, name)),
-        Ast::Alternation(alternation) => alternation
-            .asts
-            .iter()
-            .find_map(|part| capture_index(part, name)),
-        Ast::Repetition(repetition) => capture_index(&repetition.ast, name),
-        Ast::Empty(_)
-        | Ast::Flags(_)
-        | Ast::Literal(_)
-        | Ast::Dot(_)
-        | Ast::Assertion(_)
-        | Ast::ClassUnicode(_)
-        | Ast::ClassPerl(_)
-        | Ast::ClassBracketed(_) => None,
-    }
+        .map_err(|err| format!("invalid pattern: {err}"))?;
+    let secret_group = regex
+        .capture_names()
+        .position(|name| name == Some("secret"))
+        .ok_or("pattern has no named group `secret`")?;
+    Ok(Compiled {
+        regex,
+        secret_group,
+    })
 }
 
 #[cfg(test)]
@@ -97,43 +77,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secret_group_index_matches_the_compiled_regex() {
-        for source in [
-            r"(?P<secret>abc)",
-            r"(x)(?:y)(?P<other>z)+(?P<secret>[0-9]{4})",
-            r"(a|(b(?P<secret>c)))",
+    fn the_secret_group_is_found_among_others() {
+        let pattern = Pattern::new(r"(x)(?:y)(?P<other>z)+(?P<secret>[0-9]{4})");
+        let (regex, group) = pattern.regex();
+        let captures = regex.captures(b"xyz1234").unwrap();
+        assert_eq!(&captures[group], b"1234");
+    }
+
+    #[test]
+    fn unusable_patterns_fail_compile_now_with_the_reason() {
+        for (source, reason) in [
+            ("(", "invalid pattern"),
+            ("(?P<key>a)", "`secret`"),
+            (r"(?P<secret>\w{1000}){1000}", "invalid pattern"),
+            (r"(?P<secret>\p{Greek}+)", "invalid pattern"),
         ] {
-            let (pattern, group) = Pattern::parse(source).unwrap();
-            let expected = pattern
-                .regex()
-                .capture_names()
-                .position(|name| name == Some("secret"))
-                .unwrap();
-            assert_eq!(group, expected, "{source}");
-        }
-    }
-
-    #[test]
-    fn syntax_errors_and_missing_secret_group_are_reported_at_parse() {
-        assert!(Pattern::parse("(").unwrap_err().contains("invalid pattern"));
-        assert!(
-            Pattern::parse("(?P<secret>a")
-                .unwrap_err()
-                .contains("invalid pattern")
-        );
-        assert!(
-            Pattern::parse("(?P<key>a)")
-                .unwrap_err()
-                .contains("`secret`")
-        );
-    }
-
-    #[test]
-    fn oversized_and_unicode_patterns_fail_compile_now() {
-        for source in [r"(?P<secret>\w{1000}){1000}", r"(?P<secret>\p{Greek}+)"] {
-            let (pattern, _) = Pattern::parse(source).unwrap();
-            let err = pattern.compile_now().unwrap_err();
-            assert!(err.contains("invalid pattern"), "{source}: {err}");
+            let err = Pattern::new(source).compile_now().unwrap_err();
+            assert!(err.contains(reason), "{source}: {err}");
         }
     }
 }
