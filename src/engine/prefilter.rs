@@ -43,7 +43,14 @@ impl Prefilter {
                 let mut covered: Vec<usize> = keywords
                     .iter()
                     .zip(&direct)
-                    .filter(|(inner, _)| outer.contains(inner.as_str()))
+                    // Keywords are short: comparing windows beats setting up a substring
+                    // search for each of the (keywords squared) pairs at start-up.
+                    .filter(|(inner, _)| {
+                        outer
+                            .as_bytes()
+                            .windows(inner.len())
+                            .any(|window| window == inner.as_bytes())
+                    })
                     .flat_map(|(_, rules)| rules.iter().copied())
                     .collect();
                 covered.sort_unstable();
