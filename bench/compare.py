@@ -18,6 +18,8 @@ environment:
   BENCH_SLOW=300     a tool whose first run takes longer than this (seconds) runs once
   BENCH_TIMEOUT=3600 a run taking longer is stopped and reported as timed out
   BENCH_SKIP         other scanners to leave out, e.g. "detect-secrets ripsecrets"
+  BENCH_ONLY         run only these other scanners (and keyscan and the bound), keeping
+                     the others' rows from the section's saved results, marked as earlier
   BENCH_DIR          work directory (default: target/bench)
   HISTORY_CRATES     the history corpus (default: aws-lc-sys:73 openssl-src:91 windows:48)
 Exits 1 if keyscan's findings are wrong or keyscan fails; the tables are still printed.
@@ -51,6 +53,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SLOW = float(os.environ.get("BENCH_SLOW", "300"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "3600"))
 SKIP = os.environ.get("BENCH_SKIP", "").split()
+ONLY = os.environ.get("BENCH_ONLY", "").split()
 HISTORY_CRATES = os.environ.get("HISTORY_CRATES", "aws-lc-sys:73 openssl-src:91 windows:48").split()
 SECTIONS = ("dir", "history", "startup", "staged")
 PEER_NAMES = ("gitleaks", "betterleaks", "kingfisher", "ripsecrets", "detect-secrets")
@@ -151,9 +154,13 @@ def run_once(job, env):
 
 def run_jobs(jobs, runs, check):
     """Times every job `runs` times, round-robin; after a job's first run,
-    `check(job)` records its findings."""
+    `check(job)` records its findings. Each round starts by reading the corpus once
+    (the bound, untimed): the page cache stays warm even if the machine drops it."""
     env = dict(os.environ, KF_RULE_CACHE_DIR=os.path.join(PEERS, "kingfisher-cache"), NO_COLOR="1")
+    warm = next((job for job in jobs if job.bound), None)
     for number in range(runs):
+        if warm:
+            subprocess.run(warm.argv, cwd=warm.cwd, stdout=subprocess.DEVNULL, check=True)
         for job in jobs:
             if job.failure or job.timed_out or (number and (job.once or job.runs[0][0] > SLOW)):
                 continue
@@ -383,14 +390,11 @@ def run_section(section, paths, tool_versions):
     empty = empty_dir()
     if section == "dir":
         root, corpus = tree_corpus()
-        jobs, check = dir_jobs(paths, root), checker(section, root, root + ".expected.json", problems)
-        subprocess.run(jobs[0].argv, stdout=subprocess.DEVNULL, check=True)  # warm the page cache
-        runs = RUNS
+        jobs, check, runs = dir_jobs(paths, root), checker(section, root, root + ".expected.json", problems), RUNS
     elif section == "history":
         root, corpus = history_corpus()
         jobs = history_jobs(paths, root)
         check = checker(section, root, root.removesuffix(".git") + ".expected.json", problems)
-        subprocess.run(jobs[0].argv, stdout=subprocess.DEVNULL, check=True)
         runs = RUNS
     elif section == "startup":
         corpus = {"name": "empty directory"}
@@ -398,7 +402,8 @@ def run_section(section, paths, tool_versions):
     else:
         root, staged, corpus = staged_corpus()
         jobs, check, runs = staged_jobs(paths, root, staged), checker(section, root, root + ".expected.json", problems), max(RUNS, 5)
-    jobs = [job for job in jobs if job.tool not in SKIP or job.tool == "keyscan"]
+    order = [job.tool for job in jobs]
+    jobs = [job for job in jobs if job.tool == "keyscan" or job.bound or (job.tool not in SKIP and (not ONLY or job.tool in ONLY))]
     print(f"== {section}: {corpus['name']}, {runs} runs", flush=True)
     warm_up(paths, empty)
     run_jobs(jobs, runs, check)
@@ -408,10 +413,36 @@ def run_section(section, paths, tool_versions):
     result = {"section": section, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "runs": runs, "corpus": corpus, "problems": problems, "rows": rows(jobs, corpus),
               "versions": tool_versions, "machine": machine()}
+    if ONLY:
+        carry_over(result, order)
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, section + ".json"), "w") as handle:
         json.dump(result, handle, indent=1)
     return result
+
+
+def carry_over(result, order):
+    """With BENCH_ONLY: adds the rows of the tools not run from the section's saved
+    results (same corpus), marked `earlier`, their ratios against this run's keyscan
+    and bound."""
+    path = os.path.join(RESULTS, result["section"] + ".json")
+    if not os.path.exists(path):
+        return
+    saved = json.load(open(path))
+    if saved["corpus"]["name"] != result["corpus"]["name"]:
+        return
+    ran = {row["tool"] for row in result["rows"]}
+    now = {row["tool"]: row for row in result["rows"]}
+    bound = next((row["wall_s"] for row in result["rows"] if row["bound"]), None)
+    keyscan = now["keyscan"]["wall_s"]
+    for row in saved["rows"]:
+        if row["tool"] not in ran:
+            row = dict(row, earlier=row.get("earlier") or saved["date"])
+            wall = row["wall_s"]
+            row["x_bound"] = wall / bound if wall and bound and not row["bound"] else None
+            row["x_keyscan"] = wall / keyscan if wall and keyscan else None
+            now[row["tool"]] = row
+    result["rows"] = [now[tool] for tool in order if tool in now]
 
 
 def rows(jobs, corpus):
@@ -463,11 +494,14 @@ def table(result):
     lines = ["| tool | version | mode | corpus | runs | median wall | CPU (user+sys) | peak RSS | MB/s | × bound | × keyscan | findings |",
              "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for row in result["rows"]:
-        name = f"**{row['tool']}**" if row["tool"] == "keyscan" else row["tool"]
+        name = f"**{row['tool']}**" if row["tool"] == "keyscan" else row["tool"] + (" †" if row.get("earlier") else "")
         found = f"failed: {row['failure'][:80]}" if row["failure"] else row["found"] or "—"
         columns = [name, result["versions"].get(row["tool"], ""), row["mode"], label(result), str(row["runs"]),
                    *cells(row, millis), found]
         lines.append("| " + " | ".join(columns) + " |")
+    earlier = sorted({row["earlier"] for row in result["rows"] if row.get("earlier")})
+    if earlier:
+        lines.append(f"\n† measured in an earlier run ({', '.join(earlier)}); its ratios are to this run's keyscan and bound.")
     return "\n".join(lines)
 
 
@@ -589,8 +623,9 @@ Machine: {cores} cores ({cpu}), {memory} of memory, {os}, Linux {kernel}; measur
 Versions: {versions}.
 
 **How to read the tables.** Every tool runs with its default rules and network
-validation off, on a warm page cache, round-robin (run 1 of every tool, then run 2, ...),
-so that load from elsewhere on the machine spreads over all of them. *median wall* is
+validation off, round-robin (run 1 of every tool, then run 2, ...), so that load from
+elsewhere on the machine spreads over all of them, on a warm page cache (each round
+starts by reading the corpus once, untimed). *median wall* is
 the median elapsed time; *CPU* the median user+system time of the process and every
 child it waited for (gitleaks and Betterleaks run `git`); *peak RSS* the largest
 resident set of a single process of the tree, over all runs (a tool's `git` child is
