@@ -303,6 +303,10 @@ impl Visitor for Collector<'_> {
         let level = match reason {
             Skip::Binary => return stats.skipped_binary += 1,
             Skip::Symlink => return stats.skipped_symlinks += 1,
+            Skip::BrokenSymlink => {
+                stats.skipped_symlinks += 1;
+                Level::Info
+            }
             Skip::LfsPointer => return stats.skipped_lfs += 1,
             Skip::Submodule => {
                 stats.skipped_submodules += 1;

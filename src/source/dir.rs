@@ -3,14 +3,14 @@
 //! large ones.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
 use memmap2::Mmap;
 
-use super::{Blob, Limits, Origin, Skip, Visitor};
+use super::{Blob, Limits, Origin, Skip, Visitor, describe_io};
 
 /// File name of keyscan's own ignore file, in gitignore syntax.
 pub const IGNORE_FILE: &str = ".keyscanignore";
@@ -135,8 +135,8 @@ impl<V: Visitor> Worker<'_, V> {
         let path = error_path(&err).unwrap_or_else(|| self.root.to_path_buf());
         let reason = if is_loop(&err) {
             Skip::SymlinkLoop
-        } else if err.is_io() {
-            Skip::Unreadable(io_reason(&err))
+        } else if let Some(io) = err.io_error() {
+            io_skip(&path, io)
         } else {
             Skip::BadIgnoreFile(io_reason(&err))
         };
@@ -148,9 +148,8 @@ impl<V: Visitor> Worker<'_, V> {
         let mut file = match File::open(&path) {
             Ok(file) => file,
             Err(err) => {
-                return self
-                    .visitor()
-                    .skipped(path, Skip::Unreadable(err.to_string()));
+                let reason = io_skip(&path, &err);
+                return self.visitor().skipped(path, reason);
             }
         };
         let size = match file.metadata() {
@@ -158,7 +157,7 @@ impl<V: Visitor> Worker<'_, V> {
             Err(err) => {
                 return self
                     .visitor()
-                    .skipped(path, Skip::Unreadable(err.to_string()));
+                    .skipped(path, Skip::Unreadable(describe_io(&err)));
             }
         };
         if let Some(reason) = self.options.limits.skip_size(size) {
@@ -173,7 +172,7 @@ impl<V: Visitor> Worker<'_, V> {
                 Err(err) => {
                     return self
                         .visitor()
-                        .skipped(path, Skip::Unreadable(err.to_string()));
+                        .skipped(path, Skip::Unreadable(describe_io(&err)));
                 }
             }
         }
@@ -183,7 +182,7 @@ impl<V: Visitor> Worker<'_, V> {
             Ok(_) => self.deliver(path, origin, &buffer),
             Err(err) => self
                 .visitor()
-                .skipped(path, Skip::Unreadable(err.to_string())),
+                .skipped(path, Skip::Unreadable(describe_io(&err))),
         }
         self.buffer = buffer;
     }
@@ -242,7 +241,32 @@ fn io_reason(err: &ignore::Error) -> String {
         ignore::Error::WithPath { err, .. }
         | ignore::Error::WithDepth { err, .. }
         | ignore::Error::WithLineNumber { err, .. } => io_reason(err),
-        ignore::Error::Io(io) => io.to_string(),
         other => other.to_string(),
     }
+}
+
+/// Why `path`, which failed to open with `err`, was not scanned: a symbolic link that
+/// leads nowhere holds no content to miss; anything else leaves the result incomplete.
+fn io_skip(path: &Path, err: &io::Error) -> Skip {
+    if is_symlink_loop(err) {
+        return Skip::SymlinkLoop;
+    }
+    let is_symlink = || {
+        path.symlink_metadata()
+            .is_ok_and(|metadata| metadata.file_type().is_symlink())
+    };
+    if err.kind() == io::ErrorKind::NotFound && is_symlink() {
+        return Skip::BrokenSymlink;
+    }
+    Skip::Unreadable(describe_io(err))
+}
+
+#[cfg(unix)]
+fn is_symlink_loop(err: &io::Error) -> bool {
+    err.raw_os_error() == Some(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn is_symlink_loop(_: &io::Error) -> bool {
+    false
 }

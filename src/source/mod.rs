@@ -4,6 +4,7 @@ pub mod dir;
 pub mod git;
 
 use std::fmt;
+use std::io;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -80,6 +81,8 @@ pub enum Skip {
     SpecialFile,
     /// A symbolic link that leads back to one of its own ancestors.
     SymlinkLoop,
+    /// A followed symbolic link whose target does not exist.
+    BrokenSymlink,
     /// A .gitignore, .ignore or .keyscanignore line that could not be parsed.
     BadIgnoreFile(String),
     /// The file or directory could not be read: the result is incomplete.
@@ -103,6 +106,7 @@ impl fmt::Display for Skip {
             Skip::Symlink => f.write_str("symbolic link not followed (--follow-symlinks)"),
             Skip::SpecialFile => f.write_str("not a regular file (FIFO, socket or device)"),
             Skip::SymlinkLoop => f.write_str("symbolic link loop"),
+            Skip::BrokenSymlink => f.write_str("symbolic link to a missing target"),
             Skip::BadIgnoreFile(reason) => write!(f, "ignore file problem: {reason}"),
             Skip::Unreadable(reason) => write!(f, "cannot read: {reason}"),
             Skip::Submodule => {
@@ -112,6 +116,20 @@ impl fmt::Display for Skip {
                 f.write_str("git LFS pointer; the content is not in the repository")
             }
         }
+    }
+}
+
+/// An I/O error in words a person can act on: what went wrong and, where the cause
+/// is not obvious, what to do about it.
+pub fn describe_io(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied; give the user running keyscan \
+             read access, or exclude the path in .keyscanignore"
+            .to_owned(),
+        io::ErrorKind::InvalidFilename => "the path is longer than the operating system \
+             allows, so it cannot be opened; shorten it, or exclude it in .keyscanignore"
+            .to_owned(),
+        _ => err.to_string(),
     }
 }
 
