@@ -17,7 +17,7 @@ use keyscan::source::git::{self, Provenance};
 use super::args::{BaselineArgs, BaselineGit, GitArgs, ScanArgs, StagedArgs};
 use super::output::{print_notes, report};
 use super::setup::{Setup, UseBaseline, load_rules, setup};
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, fail};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error, fail};
 
 /// Where baselines go when `--output` is not given.
 const DEFAULT_BASELINE: &str = ".keyscan-baseline.json";
@@ -280,7 +280,7 @@ pub fn check_rules(files: &[PathBuf]) -> u8 {
     let engine = Engine::new(rules);
     let problems = check_examples(&engine);
     for problem in &problems {
-        eprintln!("keyscan: error: {problem}");
+        error(problem);
     }
     let examples: usize = engine.rules().iter().map(|rule| rule.examples.len()).sum();
     let counter: usize = engine

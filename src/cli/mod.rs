@@ -1,5 +1,7 @@
 //! The `keyscan` command line, split by job: arguments, setup, commands, output.
 
+use keyscan::report::text::printable_message;
+
 pub mod args;
 pub mod commands;
 mod output;
@@ -12,8 +14,15 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code: bad input or an incomplete result.
 pub const EXIT_ERROR: u8 = 2;
 
-/// Prints one error line and returns the error exit code.
+/// Prints one error and returns the error exit code.
 pub fn fail(message: impl std::fmt::Display) -> u8 {
-    eprintln!("keyscan: error: {message}");
+    error(message);
     EXIT_ERROR
+}
+
+/// Prints one error, its untrusted parts (paths, quoted file content) unable to drive
+/// the terminal.
+pub fn error(message: impl std::fmt::Display) {
+    let message = message.to_string();
+    eprintln!("keyscan: error: {}", printable_message(&message));
 }

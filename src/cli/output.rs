@@ -5,15 +5,17 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
+use keyscan::report::text::printable;
 use keyscan::report::{self, ReportOptions};
 use keyscan::rules::Rule;
 use keyscan::scan::{Level, Outcome};
 use keyscan::source::git::Provenance;
 
 use super::args::{ColorChoice, CommonArgs};
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, fail};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error, fail};
 
-/// Prints warnings and errors, writes the report, and returns the exit code.
+/// Prints warnings and errors, writes the report, says on standard error whether the
+/// result is incomplete, and returns the exit code.
 pub fn report(
     common: &CommonArgs,
     rules: &[Rule],
@@ -48,10 +50,12 @@ pub fn report(
             .map_or("standard output".into(), |p| p.display().to_string());
         return fail(format_args!("cannot write the report to {target}: {err}"));
     }
+    print_incomplete(outcome);
     exit_code(outcome)
 }
 
-/// Warnings and errors about paths, on standard error.
+/// Warnings and errors about paths, on standard error. Paths come from the scanned
+/// content, so they are escaped: a file name cannot drive the terminal.
 pub fn print_notes(outcome: &Outcome) {
     for note in outcome
         .notes
@@ -65,9 +69,30 @@ pub fn print_notes(outcome: &Outcome) {
         };
         eprintln!(
             "keyscan: {level}: {}: {}",
-            note.path.display(),
-            note.message
+            printable(&note.path.to_string_lossy()),
+            printable(&note.message)
         );
+    }
+}
+
+/// The last line on standard error when content went unscanned, whatever the format:
+/// how much, and that the findings cannot be trusted to be all there are.
+pub fn print_incomplete(outcome: &Outcome) {
+    let unscanned = outcome
+        .notes
+        .iter()
+        .filter(|note| note.level == Level::Error)
+        .count();
+    if unscanned > 0 {
+        let what = if unscanned == 1 {
+            "1 path was"
+        } else {
+            &format!("{unscanned} paths were")
+        };
+        error(format_args!(
+            "incomplete result: {what} not scanned (errors above), so there may be secrets \
+             this report does not show. Fix or exclude what failed and scan again."
+        ));
     }
 }
 

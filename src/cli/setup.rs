@@ -12,7 +12,7 @@ use keyscan::source::Limits;
 use keyscan::suppress::Suppressor;
 
 use super::args::CommonArgs;
-use super::{EXIT_ERROR, fail};
+use super::{EXIT_ERROR, error, fail};
 
 /// The size cap when neither the command line nor the configuration sets one.
 const DEFAULT_MAX_FILE_SIZE: u64 = 100_000_000;
@@ -54,7 +54,7 @@ pub fn setup(
     let unknown = config.unknown_rule_ids(&known);
     if !unknown.is_empty() {
         for problem in &unknown {
-            eprintln!("keyscan: error: {problem}");
+            error(problem);
         }
         return Err(EXIT_ERROR);
     }
@@ -109,7 +109,7 @@ fn load_config(common: &CommonArgs, start: &Path) -> Result<Config, u8> {
 pub fn load_rules(options: &RuleOptions) -> Result<RuleSet, u8> {
     load_rule_set(options).map_err(|problems| {
         for problem in &problems {
-            eprintln!("keyscan: error: {problem}");
+            error(problem);
         }
         EXIT_ERROR
     })

@@ -165,13 +165,6 @@ fn write_summary(
             parts.join(", ")
         )?;
     }
-    if stats.errors > 0 {
-        writeln!(
-            out,
-            "{} paths could not be read: the result is incomplete",
-            stats.errors
-        )?;
-    }
     Ok(())
 }
 

@@ -5,7 +5,7 @@ mod finding;
 mod human;
 mod json;
 mod sarif;
-mod text;
+pub mod text;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

@@ -247,17 +247,37 @@ fn hostile_file_names_cannot_inject_terminal_codes_or_break_reports() {
         let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
         std::fs::write(path, format!("T={}\n", fake_github_token(seed))).unwrap();
     }
+    // Over the size cap, so its name is in a warning on standard error.
+    let oversized = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"\x1b[2Jbig\x07.txt"));
+    std::fs::write(oversized, "x".repeat(2_000)).unwrap();
     let scan = |format: &str| {
         let output = keyscan()
             .args([
                 dir.path().to_str().unwrap(),
                 "--no-config",
+                "--max-file-size",
+                "1KB",
                 "--format",
                 format,
             ])
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert!(
+            !output
+                .stderr
+                .iter()
+                .any(|&byte| byte == 0x1b || byte == 0x07),
+            "raw escape codes reached the terminal through a warning: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(r"\u{1b}[2Jbig\u{7}.txt: file is 2000 bytes"),
+            "{}",
+            stderr(&output)
+        );
         output.stdout
     };
     let human = scan("human");
