@@ -116,7 +116,11 @@ fn scan_git(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, u8> {
 pub fn run_staged(args: &StagedArgs) -> u8 {
     let repo = match git::open(Path::new(".")) {
         Ok(repo) => repo,
-        Err(err) => return fail(err),
+        Err(err) => {
+            return fail(format_args!(
+                "{err}; run `keyscan staged` inside the repository"
+            ));
+        }
     };
     let root = git::root(&repo);
     let setup = match setup(&args.common, &root, &root, UseBaseline::Yes) {
@@ -221,7 +225,11 @@ pub fn config_init() -> u8 {
 pub fn install_hook(force: bool) -> u8 {
     let repo = match git::open(Path::new(".")) {
         Ok(repo) => repo,
-        Err(err) => return fail(err),
+        Err(err) => {
+            return fail(format_args!(
+                "{err}; run `keyscan install-hook` inside the repository"
+            ));
+        }
     };
     let binary = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("keyscan"));
     match keyscan::hook::install_pre_commit(&repo, &binary, force) {

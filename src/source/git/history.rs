@@ -7,7 +7,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use git2::{ObjectType, Odb, Oid, Repository, Sort};
+use git2::{ErrorCode, ObjectType, Odb, Oid, Repository, Sort};
 use gix_hash::ObjectId;
 use rayon::prelude::*;
 
@@ -77,6 +77,33 @@ impl Plan {
 
 /// Walks the selected commits and lists every blob they introduced.
 ///
+/// Why `revision` names no commit, and where to look for names that do.
+fn bad_revision(revision: &str, err: &git2::Error) -> GitError {
+    let reason = match err.code() {
+        ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::InvalidSpec => {
+            "no branch, tag or commit has this name (`git branch -a` and `git tag` list them)"
+        }
+        _ => err.message(),
+    };
+    GitError(format!("{revision}: {reason}"))
+}
+
+/// Why `range` could not be walked: which of its two ends is not a revision, or that
+/// it is not a range at all.
+fn bad_range(repo: &Repository, range: &str, err: &git2::Error) -> GitError {
+    let Some((from, to)) = range.split_once("..") else {
+        return GitError(format!(
+            "{range}: not a range; give two revisions, like main..feature"
+        ));
+    };
+    for end in [from, to].into_iter().filter(|end| !end.is_empty()) {
+        if let Err(err) = repo.revparse_single(end) {
+            return GitError(format!("range {range}: {}", bad_revision(end, &err)));
+        }
+    }
+    GitError(format!("{range}: {}", err.message()))
+}
+
 /// Trees and blobs reachable from parents outside the selection (the base of a range,
 /// commits before `since`) count as already seen, so a range reports only what its
 /// commits added. Trees already walked are skipped, so each commit costs only what it
@@ -86,7 +113,13 @@ pub fn plan(
     options: &HistoryOptions,
     progress: &Progress,
 ) -> Result<Plan, GitError> {
-    let git = |err: git2::Error| GitError(err.message().to_owned());
+    let git = |err: git2::Error| {
+        GitError(format!(
+            "{}: cannot walk the history: {}",
+            repo.path().display(),
+            err.message()
+        ))
+    };
     let mut walk = repo.revwalk().map_err(git)?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
         .map_err(git)?;
@@ -112,16 +145,19 @@ pub fn plan(
             }
         }
         Selection::Revision(revision) => {
-            let commit = repo
+            let object = repo
                 .revparse_single(revision)
-                .and_then(|object| object.peel_to_commit())
-                .map_err(|err| GitError(format!("{revision}: {}", err.message())))?;
+                .map_err(|err| bad_revision(revision, &err))?;
+            let commit = object.peel_to_commit().map_err(|_| {
+                let kind = object.kind().map_or("object", |kind| kind.str());
+                GitError(format!("{revision}: names a {kind}, not a commit"))
+            })?;
             tips.push(commit.id());
             walk.push(commit.id()).map_err(git)?;
         }
         Selection::Range(range) => {
             walk.push_range(range)
-                .map_err(|err| GitError(format!("{range}: {}", err.message())))?;
+                .map_err(|err| bad_range(repo, range, &err))?;
         }
     }
     let mut commits = Vec::new();

@@ -36,11 +36,11 @@ pub fn open(path: &Path) -> Result<Repository, GitError> {
     // only grows: on a 100,000-commit history it took peak memory from 127 MB to 714 MB.
     git2::opts::enable_caching(false);
     Repository::discover(path).map_err(|err| {
-        GitError(format!(
-            "{}: not a git repository: {}",
-            path.display(),
-            err.message()
-        ))
+        let reason = match err.code() {
+            git2::ErrorCode::NotFound => "not a git repository, nor inside one",
+            _ => err.message(),
+        };
+        GitError(format!("{}: {reason}", path.display()))
     })
 }
 

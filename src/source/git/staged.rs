@@ -40,7 +40,13 @@ pub fn read(
             repo.path().display()
         ))
     })?;
-    let git = |err: git2::Error| GitError(err.message().to_owned());
+    let git = |err: git2::Error| {
+        GitError(format!(
+            "{}: cannot read the staged changes: {}",
+            repo.path().display(),
+            err.message()
+        ))
+    };
     let index = repo.index().map_err(git)?;
     let mut staged = staged_changes(repo, &index, visitor).map_err(git)?;
     let named: HashSet<PathBuf> = files
