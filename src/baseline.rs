@@ -14,18 +14,26 @@ use crate::rules::Rule;
 /// Format version written to and required in baseline files.
 const VERSION: u32 = 1;
 
+/// What to do about a baseline keyscan cannot read.
+const REWRITE: &str = "fix it, or write a new one with `keyscan baseline`";
+
 /// A baseline that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaselineError {
     /// The baseline file.
     pub path: PathBuf,
+    /// The line the problem is on, when it is on one.
+    pub line: Option<usize>,
     /// What is wrong.
     pub message: String,
 }
 
 impl fmt::Display for BaselineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
     }
 }
 
@@ -72,24 +80,31 @@ impl Baseline {
 
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let error = |message: String| BaselineError {
+        let error = |line: Option<usize>, message: String| BaselineError {
             path: path.to_path_buf(),
+            line,
             message,
         };
-        let text =
-            std::fs::read_to_string(path).map_err(|err| error(format!("cannot read: {err}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| error(None, format!("cannot read: {err}")))?;
         let file: File = serde_json::from_str(&text).map_err(|err| {
-            error(format!(
-                "not a keyscan baseline (line {}, column {}): {err}",
-                err.line(),
-                err.column()
-            ))
+            // serde_json ends its message with the position, which the prefix already gives.
+            let message = err.to_string();
+            let at = format!(" at line {} column {}", err.line(), err.column());
+            let reason = message.strip_suffix(&at).unwrap_or(&message);
+            error(
+                Some(err.line()),
+                format!("not a keyscan baseline: {reason}; {REWRITE}"),
+            )
         })?;
         if file.keyscan_baseline != VERSION {
-            return Err(error(format!(
-                "baseline format {} is not supported (expected {VERSION})",
-                file.keyscan_baseline
-            )));
+            return Err(error(
+                None,
+                format!(
+                    "baseline format {} is not supported (expected {VERSION}); {REWRITE}",
+                    file.keyscan_baseline
+                ),
+            ));
         }
         let mut entries = BTreeMap::new();
         for mut entry in file.findings {
@@ -98,10 +113,13 @@ impl Baseline {
             if entry.fingerprint.len() != 32
                 || !entry.fingerprint.bytes().all(|b| b.is_ascii_hexdigit())
             {
-                return Err(error(format!(
-                    "{:?} is not a keyscan fingerprint",
-                    entry.fingerprint
-                )));
+                return Err(error(
+                    None,
+                    format!(
+                        "{:?} is not a keyscan fingerprint (32 hex digits); {REWRITE}",
+                        entry.fingerprint
+                    ),
+                ));
             }
             entries.insert(entry.fingerprint.clone(), entry);
         }

@@ -361,7 +361,7 @@ fn a_malformed_baseline_is_an_error() {
     ]);
     let (code, _, err) = report_in(dir.path(), &[".", "--baseline", "bad.json"]);
     assert_eq!(code, Some(2));
-    assert!(err.contains("bad.json: not a keyscan baseline"), "{err}");
+    assert!(err.contains("bad.json:1: not a keyscan baseline"), "{err}");
     let (code, _, err) = report_in(dir.path(), &[".", "--baseline", "missing.json"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("missing.json: cannot read"), "{err}");
