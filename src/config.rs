@@ -10,6 +10,7 @@ use regex::bytes::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::engine::line_of;
 use crate::rules::Severity;
 
 /// The file name keyscan looks for.
@@ -202,7 +203,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     };
     let text =
         std::fs::read_to_string(path).map_err(|err| error(None, format!("cannot read: {err}")))?;
-    let line_of = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count();
+    let line_of = |offset: usize| line_of(text.as_bytes(), offset);
     let raw: RawConfig = toml::from_str(&text).map_err(|err| {
         let line = err.span().map(|span| line_of(span.start));
         error(line, err.message().trim_end().to_owned())

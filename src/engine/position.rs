@@ -26,6 +26,12 @@ pub fn positions(haystack: &[u8], offsets: &[usize]) -> Vec<Position> {
     out
 }
 
+/// The 1-based line `offset` is on (the last line when past the end): where a
+/// problem in a configuration or rule file is.
+pub fn line_of(haystack: &[u8], offset: usize) -> usize {
+    1 + memchr::memchr_iter(b'\n', &haystack[..offset.min(haystack.len())]).count()
+}
+
 /// Characters in possibly invalid UTF-8: every byte that does not continue a sequence.
 fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
@@ -60,6 +66,15 @@ mod tests {
                 Position { line: 4, column: 1 }
             ]
         );
+    }
+
+    #[test]
+    fn line_of_counts_the_line_breaks_before_an_offset() {
+        let text = b"a = 1\nb = [\n  2\n]";
+        assert_eq!(line_of(text, 0), 1);
+        assert_eq!(line_of(text, 6), 2);
+        assert_eq!(line_of(text, text.len() - 1), 4);
+        assert_eq!(line_of(text, 1_000), 4);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub fn check_examples(engine: &Engine) -> Vec<RuleProblem> {
         let mut problem = |message: String| {
             problems.push(RuleProblem {
                 source: rule.source.clone(),
+                line: Some(rule.line),
                 rule_id: Some(rule.id.clone()),
                 message,
             })

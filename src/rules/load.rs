@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::schema::{RawRule, RuleFile};
 use super::{Pairing, Pattern, Rule, RuleOptions, RuleSet};
+use crate::engine::line_of;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
@@ -35,6 +36,8 @@ impl fmt::Display for RuleSource {
 pub struct RuleProblem {
     /// The file the problem is in.
     pub source: RuleSource,
+    /// The line of the file the problem is on, or the rule it belongs to starts on.
+    pub line: Option<usize>,
     /// The rule's id, when the problem belongs to one rule.
     pub rule_id: Option<String>,
     /// What is wrong, in words a rule author can act on.
@@ -43,9 +46,13 @@ pub struct RuleProblem {
 
 impl fmt::Display for RuleProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
         match &self.rule_id {
-            Some(id) => write!(f, "{}: rule `{id}`: {}", self.source, self.message),
-            None => write!(f, "{}: {}", self.source, self.message),
+            Some(id) => write!(f, ": rule `{id}`: {}", self.message),
+            None => write!(f, ": {}", self.message),
         }
     }
 }
@@ -95,16 +102,23 @@ pub fn parse_rule_file(name: &str, text: &str) -> Result<RuleSet, Vec<RuleProble
 fn compile_texts(texts: Vec<(RuleSource, String)>, problems: &mut Vec<RuleProblem>) -> Vec<Rule> {
     let mut raw_rules = Vec::new();
     for (source, text) in texts {
+        let line_of = |offset: usize| line_of(text.as_bytes(), offset);
         match toml::from_str::<RuleFile>(&text) {
             Ok(file) => {
                 for rule in file.rules {
-                    raw_rules.push((source.clone(), file.provider.clone(), rule));
+                    let line = line_of(rule.span().start);
+                    let at = Located {
+                        source: source.clone(),
+                        line,
+                    };
+                    raw_rules.push((at, file.provider.clone(), rule.into_inner()));
                 }
             }
             Err(err) => problems.push(RuleProblem {
+                line: err.span().map(|span| line_of(span.start)),
                 source,
                 rule_id: None,
-                message: format!("invalid rule file: {}", err.to_string().trim_end()),
+                message: format!("invalid rule file: {}", err.message().trim_end()),
             }),
         }
     }
@@ -139,22 +153,30 @@ fn rule_files(path: &Path, problems: &mut Vec<RuleProblem>) -> Vec<PathBuf> {
 fn file_problem(path: &Path, message: String) -> RuleProblem {
     RuleProblem {
         source: RuleSource::File(path.to_path_buf()),
+        line: None,
         rule_id: None,
         message,
     }
 }
 
+/// Where a rule is defined: its file and the line its table starts on.
+struct Located {
+    source: RuleSource,
+    line: usize,
+}
+
 /// Compiles each raw rule, then resolves pairings once all ids are known.
 fn compile_all(
-    raw_rules: Vec<(RuleSource, String, RawRule)>,
+    raw_rules: Vec<(Located, String, RawRule)>,
     problems: &mut Vec<RuleProblem>,
 ) -> Vec<Rule> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut seen: HashMap<String, RuleSource> = HashMap::new();
     let mut pairs = Vec::new();
-    for (source, provider, raw) in raw_rules {
+    for (Located { source, line }, provider, raw) in raw_rules {
         let problem = |message: String| RuleProblem {
             source: source.clone(),
+            line: Some(line),
             rule_id: Some(raw.id.clone()),
             message,
         };
@@ -208,6 +230,7 @@ fn compile_all(
             examples: raw.examples,
             counterexamples: raw.counterexamples,
             source,
+            line,
         };
         match replaces {
             Some(index) => rules[index] = rule,
@@ -226,6 +249,7 @@ fn compile_all(
             }
             _ => problems.push(RuleProblem {
                 source: rule.source.clone(),
+                line: Some(rule.line),
                 rule_id: Some(rule.id.clone()),
                 message: format!(
                     "[rules.pair] names `{}`, which is not another loaded rule",
@@ -327,19 +351,19 @@ counterexamples = ["kw_"]
         assert!(
             found
                 .iter()
-                .any(|p| p.starts_with("t.toml: rule `dup`: duplicate rule id")),
+                .any(|p| p.starts_with("t.toml:14: rule `dup`: duplicate rule id")),
             "{found:?}"
         );
         assert!(
             found
                 .iter()
-                .any(|p| p.contains("`Bad_Id`: id must be kebab-case")),
+                .any(|p| p.starts_with("t.toml:25: rule `Bad_Id`: id must be kebab-case")),
             "{found:?}"
         );
         assert!(
             found
                 .iter()
-                .any(|p| p.contains("`paired`: [rules.pair] names `missing`")),
+                .any(|p| p.starts_with("t.toml:36: rule `paired`: [rules.pair] names `missing`")),
             "{found:?}"
         );
     }
@@ -367,7 +391,7 @@ counterexamples = ["kw_"]
         assert!(
             found
                 .iter()
-                .any(|p| p.contains("t.toml: invalid rule file") && p.contains("entrop")),
+                .any(|p| p.starts_with("t.toml:12: invalid rule file: unknown field `entrop`")),
             "{found:?}"
         );
         let severity =

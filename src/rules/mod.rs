@@ -152,6 +152,8 @@ pub struct Rule {
     pub counterexamples: Vec<String>,
     /// Where the rule was loaded from.
     pub source: RuleSource,
+    /// The line of `source` its `[[rules]]` table starts on.
+    pub line: usize,
 }
 
 /// An ordered, validated collection of rules with unique ids.

@@ -1,6 +1,7 @@
 //! The on-disk TOML shape of a rule file, before compilation.
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use super::{Confidence, Example, Severity, Validator};
 
@@ -10,7 +11,7 @@ use super::{Confidence, Example, Severity, Validator};
 pub(super) struct RuleFile {
     pub provider: String,
     #[serde(default)]
-    pub rules: Vec<RawRule>,
+    pub rules: Vec<Spanned<RawRule>>,
 }
 
 /// A rule as written in a rule file.

@@ -254,7 +254,7 @@ fn a_malformed_rule_file_names_file_and_rule_and_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(
-        err.contains("broken.toml: rule `my-token`: invalid pattern"),
+        err.contains("broken.toml:2: rule `my-token`: invalid pattern"),
         "{err}"
     );
     assert!(
