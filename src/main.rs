@@ -2,6 +2,7 @@
 
 mod cli;
 
+use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -10,8 +11,14 @@ use cli::args::{Cli, Command, ConfigCommand, RulesCommand};
 use cli::commands;
 
 fn main() -> ExitCode {
+    cli::crash::install_panic_report();
     let cli = Cli::parse();
-    let code = match cli.command {
+    let code = std::panic::catch_unwind(AssertUnwindSafe(|| run(cli))).unwrap_or(cli::EXIT_ERROR);
+    ExitCode::from(code)
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
         None => commands::run_scan(&cli.scan),
         Some(Command::Scan(args)) => commands::run_scan(&args),
         Some(Command::Git(args)) => commands::run_git(&args),
@@ -21,6 +28,5 @@ fn main() -> ExitCode {
         Some(Command::Config(ConfigCommand::Init)) => commands::config_init(),
         Some(Command::Rules(RulesCommand::List { rules })) => commands::list_rules(&rules),
         Some(Command::Rules(RulesCommand::Check { files })) => commands::check_rules(&files),
-    };
-    ExitCode::from(code)
+    }
 }

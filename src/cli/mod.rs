@@ -4,6 +4,7 @@ use keyscan::report::text::printable_message;
 
 pub mod args;
 pub mod commands;
+pub mod crash;
 mod output;
 mod setup;
 
