@@ -4,6 +4,7 @@
 mod action;
 mod bad_input;
 mod common;
+mod errors;
 mod fixtures;
 mod formats;
 mod git_repo;
