@@ -10,7 +10,12 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+
+#[path = "support/fast_import.rs"]
+mod fast_import;
+
+use fast_import::FastImport;
 
 /// A structurally valid fake GitHub token (fixed; its checksum holds).
 const TOKEN: &str = "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";
@@ -136,23 +141,7 @@ fn ten_thousand_deep_directories_are_reported_not_fatal() {
 /// A linear history of `commits` commits, each changing one of 1,000 files, built with
 /// `git fast-import`; a token is committed at commit 10.
 fn linear_history(dir: &Path, commits: usize) {
-    let git = |args: &[&str]| {
-        let status = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .status()
-            .expect("git runs");
-        assert!(status.success());
-    };
-    git(&["init", "-q", "--bare", "."]);
-    let mut import = Command::new("git")
-        .args(["fast-import", "--quiet"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("git fast-import runs");
-    let mut input = std::io::BufWriter::new(import.stdin.take().unwrap());
+    let mut import = FastImport::new(dir);
     for i in 0..commits {
         let mut data = format!("commit {i}\n");
         for line in 0..20 {
@@ -161,21 +150,10 @@ fn linear_history(dir: &Path, commits: usize) {
         if i == 10 {
             data.push_str(&format!("T={TOKEN}\n"));
         }
-        let message = format!("commit {i}\n");
-        write!(
-            input,
-            "commit refs/heads/main\ncommitter Stress <stress@example.invalid> {} +0000\n\
-             data {}\n{message}M 100644 inline dir{}/file{}.txt\ndata {}\n{data}\n",
-            1_600_000_000 + i * 60,
-            message.len(),
-            (i / 100) % 50,
-            i % 1000,
-            data.len(),
-        )
-        .unwrap();
+        let path = format!("dir{}/file{}.txt", (i / 100) % 50, i % 1000);
+        import.commit(&format!("commit {i}"), [(path, data)]);
     }
-    drop(input);
-    assert!(import.wait().unwrap().success());
+    import.finish();
 }
 
 #[test]
@@ -199,4 +177,22 @@ fn peak_memory_of_a_history_scan_grows_with_objects_not_content() {
     // Ten times the history: the index of unique blobs, trees seen and commits grows,
     // nothing else; measured 48 MB and 228 MB.
     assert!(peaks[1] < 400_000, "{peaks:?}");
+}
+
+#[test]
+#[ignore = "stress: a 50,000-file commit"]
+fn a_commit_of_fifty_thousand_files_is_scanned_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut import = FastImport::new(dir.path());
+    import.commit("start", [("README.md".to_owned(), "start\n".to_owned())]);
+    let files = (0..50_000).map(|i| (format!("d{}/f{i}.txt", i % 500), format!("file {i}\n")));
+    let key = ("d7/key.env".to_owned(), format!("T={TOKEN}\n"));
+    import.commit("50,001 files at once", files.chain([key]));
+    import.finish();
+    let (output, peak_kb) = keyscan(&["git", "."], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let report = report(&output);
+    assert_eq!(report["stats"]["files"], 50_002);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert!(peak_kb < 300_000, "{peak_kb} KB");
 }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::common::{fake_github_token, run, stderr, stdout};
+use crate::fast_import::FastImport;
 use crate::git_repo::{TestRepo, git_in};
 
 /// Findings of `keyscan git REPO [args]` as (path, commit id, history_only).
@@ -559,4 +560,31 @@ fn a_commit_changing_thousands_of_files_is_scanned_whole() {
     let findings = report["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0]["commit"]["id"], planted.as_str());
+}
+
+/// The default-suite version of the stress suite's 100,000-commit history.
+#[test]
+fn a_long_linear_history_is_walked_to_its_first_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut import = FastImport::new(dir.path());
+    for i in 0..3_000 {
+        let mut text = format!("version {i}\n");
+        if i == 10 {
+            text.push_str(&format!("T={}\n", fake_github_token(223)));
+        }
+        import.commit(
+            &format!("commit {i}"),
+            [(format!("f{}.txt", i % 100), text)],
+        );
+    }
+    import.finish();
+    let output = run(&["git", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["stats"]["commits"], 3_000);
+    assert_eq!(report["stats"]["files"], 3_000);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["path"], "f10.txt");
+    assert_eq!(findings[0]["history_only"], true);
 }

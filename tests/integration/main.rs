@@ -5,6 +5,8 @@ mod action;
 mod bad_input;
 mod common;
 mod errors;
+#[path = "../support/fast_import.rs"]
+mod fast_import;
 mod fixtures;
 mod formats;
 mod git_repo;
