@@ -103,6 +103,44 @@ fn a_50_mb_file_is_scanned_and_the_size_cap_skips_it_visibly() {
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
 }
 
+/// The default-suite version of the stress suite's 2 GB sparse file: over the default
+/// cap of 100 MB, skipped without being read, and said.
+#[test]
+fn a_sparse_file_over_the_default_cap_is_skipped_and_named() {
+    let dir = tree();
+    let sparse = std::fs::File::create(dir.path().join("disk.img")).unwrap();
+    sparse.set_len(200_000_000).unwrap();
+    let output = run(&[dir.path().to_str().unwrap(), "-f", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("disk.img: file is 200000000 bytes, over the size cap"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(json(&output)["stats"]["skipped_too_large"], 1);
+}
+
+/// The default-suite version of the stress suite's 200,000 files.
+#[test]
+fn twenty_thousand_tiny_files_are_all_scanned() {
+    let dir = tree();
+    for i in 0..20_000 {
+        write(
+            dir.path(),
+            &format!("d{}/f{i}.txt", i % 100),
+            format!("v{i}\n"),
+        );
+    }
+    write(
+        dir.path(),
+        "d42/key.env",
+        format!("T={}\n", fake_github_token(107)),
+    );
+    let report = json(&run(&[dir.path().to_str().unwrap(), "-f", "json"]));
+    assert_eq!(report["stats"]["files"], 20_002);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 2);
+}
+
 #[test]
 fn symlinks_are_not_followed_by_default_and_loops_are_reported() {
     let dir = tree();
