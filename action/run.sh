@@ -25,6 +25,7 @@ summary=${GITHUB_STEP_SUMMARY:-/dev/null}
 scan() {
   local scope=(--format sarif --output "$sarif")
   local what="the whole history"
+  local settings=""
   case "$event" in
     pull_request | pull_request_target)
       local base head
@@ -42,6 +43,13 @@ scan() {
       done
       scope+=(--range "$base..$head")
       what="the pull request's commits (${base:0:12}..${head:0:12})"
+      settings=$(settings_changed "$base" "$head")
+      local file
+      while read -r file; do
+        if [ -n "$file" ]; then
+          echo "::warning file=$file::keyscan: this pull request changes $file, which decides what keyscan does not report; review it with the code"
+        fi
+      done <<<"$settings"
       ;;
   esac
   local extra=()
@@ -69,12 +77,31 @@ scan() {
     echo "findings=$count"
     echo "sarif-file=$sarif"
   } >>"$output"
-  write_summary "$what" "$count" "$code"
+  write_summary "$what" "$count" "$code" "$settings"
+}
+
+# The files a pull request changes (base...head) that decide what keyscan does not
+# report: configuration and baseline files, which come from the checkout the pull
+# request provides. scan flags each for review, so a pull request cannot quietly
+# allowlist its own secret.
+settings_changed() {
+  local base=$1 head=$2
+  local specs=(':(glob)**/.keyscan.toml' ':(glob)**/.keyscan-baseline.json')
+  local file
+  for file in "${KEYSCAN_CONFIG:-}" "${KEYSCAN_BASELINE:-}"; do
+    if [ -n "$file" ]; then
+      specs+=("$file")
+    fi
+  done
+  # A file outside the repository is no pathspec git takes; it cannot be changed by
+  # the pull request either.
+  git -C "$workspace" diff --name-only "$base...$head" -- "${specs[@]}" 2>/dev/null ||
+    git -C "$workspace" diff --name-only "$base...$head" -- "${specs[@]:0:2}"
 }
 
 # A Markdown table of the findings for the job summary: redacted, as in the SARIF.
 write_summary() {
-  local what=$1 count=$2 code=$3
+  local what=$1 count=$2 code=$3 settings=$4
   {
     echo "## keyscan"
     echo
@@ -92,6 +119,17 @@ write_summary() {
           (.locations[0].physicalLocation.region.startLine | tostring),
           ((.properties.commit.id // "") | .[0:12])
         ] | map(gsub("\\|"; "\\|")) | "| " + join(" | ") + " |"' "$sarif"
+    fi
+    local suppressed
+    suppressed=$(jq -r '[.runs[0].properties.suppressed // {} | to_entries[]
+      | "\(.value) by \(.key)"] | join(", ")' "$sarif")
+    if [ -n "$suppressed" ]; then
+      echo
+      echo "Not reported: $suppressed (\`--no-suppress\` shows them)."
+    fi
+    if [ -n "$settings" ]; then
+      echo
+      echo "**This pull request changes what keyscan does not report**: ${settings//$'\n'/, }. Review these files with the code; this scan used them."
     fi
     if [ "$code" -eq 2 ]; then
       echo

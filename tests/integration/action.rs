@@ -191,6 +191,52 @@ fn config_and_baseline_inputs_reach_keyscan() {
 }
 
 #[test]
+fn a_pull_request_that_allowlists_its_own_secret_is_flagged_for_review() {
+    let scenario = Scenario::new();
+    scenario.repo.commit_file(
+        ".keyscan.toml",
+        "[allowlist]\npaths = [\"src/**\"]\n",
+        "quiet the scanner",
+    );
+    let head = scenario.repo.head();
+    let event = pull_request(&scenario.base, &head);
+    let output = scenario.run("scan", "pull_request", &event, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The configuration in the checkout applies, as it does locally...
+    assert!(
+        scenario.outputs().contains("findings=0\n"),
+        "{}",
+        scenario.outputs()
+    );
+    // ...but the change to it is an annotation on the file and in the summary.
+    assert!(
+        stdout(&output).contains(
+            "::warning file=.keyscan.toml::keyscan: this pull request changes .keyscan.toml"
+        ),
+        "{}",
+        stdout(&output)
+    );
+    let summary = scenario.summary();
+    assert!(
+        summary.contains("Not reported: 1 by allowlist-path"),
+        "{summary}"
+    );
+    assert!(
+        summary
+            .contains("**This pull request changes what keyscan does not report**: .keyscan.toml."),
+        "{summary}"
+    );
+    // A pull request that leaves the settings alone gets no such warning.
+    let plain = scenario.run(
+        "scan",
+        "pull_request",
+        &pull_request(&scenario.base, &scenario.head),
+        &[],
+    );
+    assert!(!stdout(&plain).contains("::warning"), "{}", stdout(&plain));
+}
+
+#[test]
 fn a_missing_base_commit_asks_for_a_full_checkout() {
     let scenario = Scenario::new();
     let event = pull_request("0123456789abcdef0123456789abcdef01234567", &scenario.head);
