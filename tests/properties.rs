@@ -3,9 +3,8 @@
 //! moves. Case counts are modest so the file runs in a few seconds.
 
 // The fake-token generator is shared with the integration tests, not copied.
-#[path = "integration/common.rs"]
-#[allow(dead_code)]
-mod common;
+#[path = "support/fake_keys.rs"]
+mod fake_keys;
 
 use std::sync::LazyLock;
 
@@ -15,7 +14,7 @@ use keyscan::rules::{RuleOptions, load_rule_set};
 use keyscan::source::Origin;
 use proptest::prelude::*;
 
-use common::fake_github_token;
+use fake_keys::fake_github_token;
 
 /// Cases per property; each scans a few hundred bytes.
 const CASES: u32 = 64;

@@ -17,6 +17,26 @@ pub fn run(args: &[&str]) -> Output {
     keyscan().args(args).output().expect("keyscan runs")
 }
 
+/// Runs keyscan with `args` under GNU time (`.ci/run` installs it) and returns its
+/// output, with GNU time's line left at the end of standard error, and its peak
+/// memory in KB.
+pub fn run_measured(args: &[&str]) -> (Output, u64) {
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "peak-rss-kb %M"])
+        .arg(assert_cmd::cargo::cargo_bin("keyscan"))
+        .args(args)
+        .output()
+        .expect("GNU time is installed (.ci/run installs it)");
+    let peak_kb = stderr(&output)
+        .lines()
+        .find_map(|line| line.strip_prefix("peak-rss-kb "))
+        .expect("GNU time reports peak memory")
+        .trim()
+        .parse()
+        .expect("a number of KB");
+    (output, peak_kb)
+}
+
 /// Standard output as text.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -27,27 +47,7 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-/// A structurally valid, obviously fake GitHub classic token (`ghp_`, CRC32 checksum),
-/// different for each `seed`.
-pub fn fake_github_token(seed: u32) -> String {
-    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(0x9E37_79B9);
-    let mut body = String::from("FAKE");
-    while body.len() < 30 {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        body.push(BASE62[(state % 62) as usize] as char);
-    }
-    let mut checksum = crc32fast::hash(body.as_bytes());
-    let mut digits = [b'0'; 6];
-    for slot in digits.iter_mut().rev() {
-        *slot = BASE62[(checksum % 62) as usize];
-        checksum /= 62;
-    }
-    format!("ghp_{body}{}", String::from_utf8_lossy(&digits))
-}
+pub use crate::fake_keys::fake_github_token;
 
 /// Writes `text` to `dir/name`, creating parent directories.
 pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {

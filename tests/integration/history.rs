@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{fake_github_token, run, stderr, stdout};
+use crate::common::{fake_github_token, run, run_measured, stderr, stdout};
 use crate::fast_import::FastImport;
 use crate::git_repo::{TestRepo, git_in};
 
@@ -469,29 +469,16 @@ fn a_blob_that_inflates_past_the_size_cap_is_skipped_without_being_inflated() {
         "bomb and key",
     );
     pack_everything(&repo);
-    // Peak memory, from GNU time (`.ci/run` installs it).
-    let output = std::process::Command::new("/usr/bin/time")
-        .args(["-f", "peak-rss-kb %M"])
-        .arg(assert_cmd::cargo::cargo_bin("keyscan"))
-        .args([
-            "git",
-            repo.arg(),
-            "--format",
-            "jsonl",
-            "--max-file-size",
-            "100MB",
-        ])
-        .output()
-        .expect("GNU time is installed (.ci/run installs it)");
+    let (output, peak_kb) = run_measured(&[
+        "git",
+        repo.arg(),
+        "--format",
+        "jsonl",
+        "--max-file-size",
+        "100MB",
+    ]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
-    let peak_kb: u64 = err
-        .lines()
-        .find_map(|line| line.strip_prefix("peak-rss-kb "))
-        .expect("GNU time reports peak memory")
-        .trim()
-        .parse()
-        .unwrap();
     assert!(
         peak_kb < 100_000,
         "peak memory {peak_kb} KB: the blob was inflated"

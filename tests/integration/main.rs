@@ -5,6 +5,8 @@ mod action;
 mod bad_input;
 mod common;
 mod errors;
+#[path = "../support/fake_keys.rs"]
+mod fake_keys;
 #[path = "../support/fast_import.rs"]
 mod fast_import;
 mod fixtures;
