@@ -4,22 +4,18 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::stream::{Streamed, WithField};
 use super::{Finding, ReportOptions, shown};
 use crate::rules::Rule;
 use crate::scan::Outcome;
 
-/// One JSON document: tool, findings, notes and stats.
+/// One JSON document: tool, notes, stats, and the findings written one at a time.
 pub fn write(
     out: &mut dyn Write,
     rules: &[Rule],
     outcome: &Outcome,
     options: &ReportOptions,
 ) -> io::Result<()> {
-    let findings: Vec<Value> = outcome
-        .findings
-        .iter()
-        .map(|finding| finding_json(finding, rules, options))
-        .collect();
     let notes: Vec<Value> = outcome
         .notes
         .iter()
@@ -31,14 +27,21 @@ pub fn write(
             })
         })
         .collect();
-    let document = json!({
+    let fields = json!({
         "tool": { "name": "keyscan", "version": env!("CARGO_PKG_VERSION") },
-        "findings": findings,
         "notes": notes,
         "stats": outcome.stats,
         "suppressed": outcome.suppressed,
         "incomplete": outcome.is_incomplete(),
     });
+    let document = WithField {
+        fields: fields.as_object().expect("an object"),
+        key: "findings",
+        value: Streamed {
+            items: &outcome.findings,
+            to_value: |finding: &Finding| finding_json(finding, rules, options),
+        },
+    };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }

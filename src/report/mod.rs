@@ -5,6 +5,7 @@ mod finding;
 mod human;
 mod json;
 mod sarif;
+mod stream;
 pub mod text;
 
 use std::io::{self, Write};

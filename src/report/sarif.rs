@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use super::stream::{Streamed, WithField};
 use super::{Finding, ReportOptions, shown};
 use crate::rules::{Rule, Severity};
 use crate::scan::{Level, Outcome};
@@ -34,16 +35,6 @@ pub fn write(
         fired
     };
     let base = Base::new(&options.roots);
-    let results: Vec<Value> = outcome
-        .findings
-        .iter()
-        .map(|finding| {
-            let index = reported
-                .binary_search(&finding.rule)
-                .expect("every fired rule is reported");
-            result(finding, index, rules, &base, options)
-        })
-        .collect();
     let notifications: Vec<Value> = outcome
         .notes
         .iter()
@@ -69,7 +60,6 @@ pub fn write(
             "executionSuccessful": !outcome.is_incomplete(),
             "toolExecutionNotifications": notifications,
         }],
-        "results": results,
         "columnKind": "unicodeCodePoints",
         "properties": { "stats": outcome.stats, "suppressed": outcome.suppressed },
     });
@@ -79,7 +69,26 @@ pub fn write(
     if let Some(provenance) = version_control_provenance(options) {
         run["versionControlProvenance"] = provenance;
     }
-    let document = json!({ "$schema": SCHEMA, "version": "2.1.0", "runs": [run] });
+    // The results, the one part that grows with the input, are written one at a time.
+    let run = WithField {
+        fields: run.as_object().expect("an object"),
+        key: "results",
+        value: Streamed {
+            items: &outcome.findings,
+            to_value: |finding: &Finding| {
+                let index = reported
+                    .binary_search(&finding.rule)
+                    .expect("every fired rule is reported");
+                result(finding, index, rules, &base, options)
+            },
+        },
+    };
+    let header = json!({ "$schema": SCHEMA, "version": "2.1.0" });
+    let document = WithField {
+        fields: header.as_object().expect("an object"),
+        key: "runs",
+        value: [run],
+    };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }
