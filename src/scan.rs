@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::engine::{Engine, line_bounds};
+use crate::engine::{Engine, LineCursor, line_bounds};
 use crate::progress::Progress;
 use crate::report::Finding;
 use crate::source::dir::{self, DirOptions};
@@ -16,7 +16,7 @@ use crate::source::git::GitError;
 use crate::source::git::history::{self, HistoryOptions};
 use crate::source::git::staged;
 use crate::source::{Blob, Limits, Skip, Visitor};
-use crate::suppress::{Mechanism, Suppressor};
+use crate::suppress::{LineContext, Mechanism, Suppressor};
 
 /// What a scan applies: the engine, and the suppressions in force (`None` reports
 /// everything, as `--no-suppress` asks).
@@ -249,14 +249,6 @@ impl<'s> Collector<'s> {
         }
     }
 
-    /// Why `finding`, whose secret starts at `offset` in `data`, is not reported.
-    fn suppression(&self, finding: &Finding, data: &[u8], offset: usize) -> Option<Mechanism> {
-        let suppressor = self.scanner.suppressor.as_ref()?;
-        let line = line_bounds(data, offset);
-        let previous = (line.start > 0).then(|| &data[line_bounds(data, line.start - 1)]);
-        suppressor.reason(finding, self.scanner.engine.rules(), &data[line], previous)
-    }
-
     fn note(&mut self, level: Level, path: PathBuf, message: String) {
         self.outcome.notes.push(Note {
             level,
@@ -290,8 +282,19 @@ impl Visitor for Collector<'_> {
         }
         let offsets: Vec<usize> = matches.iter().map(|found| found.secret.start).collect();
         let findings = Finding::from_matches(engine.rules(), &blob.origin, blob.data, matches);
+        let Some(suppressor) = &self.scanner.suppressor else {
+            return self.outcome.findings.extend(findings);
+        };
+        // Findings come in position order: each line's context is worked out once.
+        let data = blob.data;
+        let mut lines = LineCursor::new(data);
+        let mut context = LineContext::default();
         for (finding, offset) in findings.into_iter().zip(offsets) {
-            match self.suppression(&finding, blob.data, offset) {
+            if let Some(line) = lines.enter(offset) {
+                let previous = (line.start > 0).then(|| &data[line_bounds(data, line.start - 1)]);
+                context = suppressor.line_context(&data[line], previous);
+            }
+            match suppressor.reason(&finding, engine.rules(), &context) {
                 Some(mechanism) => *self.outcome.suppressed.entry(mechanism).or_default() += 1,
                 None => self.outcome.findings.push(finding),
             }

@@ -74,20 +74,48 @@ pub struct Suppressor {
     pub base: PathBuf,
 }
 
+/// What a line and the line above it say about the findings on it: its allow markers
+/// and whether an allowlisted line pattern matches it. Worked out once per line, as a
+/// minified line can hold thousands of findings.
+#[derive(Debug, Clone, Default)]
+pub struct LineContext<'a> {
+    /// The text after each allow marker on the line.
+    same_line: Vec<&'a [u8]>,
+    /// The text after each allow-next-line marker on the line above.
+    next_line: Vec<&'a [u8]>,
+    /// Whether a pattern of `allowlist.lines` matches the line.
+    allowlisted: bool,
+}
+
 impl Suppressor {
-    /// Why `finding` (whose secret starts on `line`, below `previous`) is not reported,
-    /// or `None` if it is.
+    /// The context of findings on `line`, below `previous`.
+    pub fn line_context<'a>(&self, line: &'a [u8], previous: Option<&'a [u8]>) -> LineContext<'a> {
+        LineContext {
+            same_line: marker_tails(line, SAME_LINE),
+            next_line: previous.map_or_else(Vec::new, |above| marker_tails(above, NEXT_LINE)),
+            allowlisted: self
+                .allowlist
+                .lines
+                .iter()
+                .any(|pattern| pattern.is_match(line)),
+        }
+    }
+
+    /// Why `finding`, on the line `context` describes, is not reported, or `None` if it
+    /// is.
     pub fn reason(
         &self,
         finding: &Finding,
         rules: &[Rule],
-        line: &[u8],
-        previous: Option<&[u8]>,
+        context: &LineContext<'_>,
     ) -> Option<Mechanism> {
         let rule = &rules[finding.rule];
-        if allows(line, SAME_LINE, rule, finding, rules)
-            || previous.is_some_and(|above| allows(above, NEXT_LINE, rule, finding, rules))
-        {
+        let covered = |tails: &[&[u8]]| {
+            tails
+                .iter()
+                .any(|after| covers(after, rule, finding, rules))
+        };
+        if covered(&context.same_line) || covered(&context.next_line) {
             return Some(Mechanism::Inline);
         }
         if self.path_allowed(&finding.origin.path) {
@@ -101,12 +129,7 @@ impl Suppressor {
         {
             return Some(Mechanism::AllowlistSecret);
         }
-        if self
-            .allowlist
-            .lines
-            .iter()
-            .any(|pattern| pattern.is_match(line))
-        {
+        if context.allowlisted {
             return Some(Mechanism::AllowlistLine);
         }
         let lower = finding.secret.to_lowercase();
@@ -151,23 +174,30 @@ impl Suppressor {
     }
 }
 
-/// Whether `line` holds one of `markers` that covers this finding: a bare marker covers
-/// every finding; one followed by rule ids or fingerprint prefixes covers only those.
+/// Allow markers a line may hold that are looked at: far more than a person writes,
+/// and a bound on the work for each finding on a hostile line full of markers.
+const MARKERS_PER_LINE: usize = 64;
+
+/// The text after each of `markers` in `line` (see [`covers`] for what it may say).
 /// Markers are matched ignoring ASCII case, without copying the line (which may be a
 /// whole minified file).
-fn allows(line: &[u8], markers: &[&str], rule: &Rule, finding: &Finding, rules: &[Rule]) -> bool {
-    markers.iter().any(|marker| {
+fn marker_tails<'a>(line: &'a [u8], markers: &[&str]) -> Vec<&'a [u8]> {
+    let mut tails = Vec::new();
+    for marker in markers {
         let mut rest = line;
         while let Some(at) = find_ignoring_case(rest, marker.as_bytes()) {
             let after = &rest[at + marker.len()..];
             // `keyscan:allow` must not match the start of `keyscan:allow-next-line`.
-            if !after.starts_with(b"-") && covers(after, rule, finding, rules) {
-                return true;
+            if !after.starts_with(b"-") {
+                if tails.len() == MARKERS_PER_LINE {
+                    return tails;
+                }
+                tails.push(after);
             }
             rest = after;
         }
-        false
-    })
+    }
+    tails
 }
 
 /// The first position of `needle` (non-empty) in `haystack`, ignoring ASCII case.
@@ -189,8 +219,9 @@ fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// a person writes, and a bound on the work for a marker in a megabyte-long line.
 const MARKER_WORDS: usize = 32;
 
-/// Whether the words after a marker cover the finding: no rule ids or fingerprint
-/// prefixes among them (plain comment text) covers all; otherwise one must name it.
+/// Whether the words after a marker cover the finding: a bare marker, or one followed
+/// by plain comment text, covers every finding; one followed by rule ids or
+/// fingerprint prefixes covers only the findings one of them names.
 fn covers(after: &[u8], rule: &Rule, finding: &Finding, rules: &[Rule]) -> bool {
     let words = after
         .split(|&b| b.is_ascii_whitespace() || b == b',')

@@ -10,7 +10,7 @@ mod validate;
 use std::ops::Range;
 
 pub use filters::{is_placeholder, shannon_entropy};
-pub use position::{Position, line_bounds, line_of};
+pub use position::{LineCursor, Position, line_bounds, line_of};
 pub use validate::is_valid;
 
 use crate::rules::{Rule, RuleSet};

@@ -56,21 +56,30 @@ fn partners(located: &[Located], rules: &[Rule]) -> Vec<Option<usize>> {
         .map(|item| {
             let pairing = rules[item.candidate.rule].pair.as_ref()?;
             let ids = by_rule.get(&pairing.with)?;
-            let line = item.start.line;
-            let first =
-                ids.partition_point(|&id| located[id].start.line + pairing.within_lines < line);
-            ids[first..]
-                .iter()
-                .take_while(|&&id| located[id].start.line <= line + pairing.within_lines)
-                .min_by_key(|&&id| {
-                    (
-                        located[id].start.line.abs_diff(line),
-                        located[id].start > item.start,
-                    )
-                })
-                .copied()
+            nearest(ids, located, item.start.line, pairing.within_lines)
         })
         .collect()
+}
+
+/// Of `ids` (sorted by position), the first on the nearest line to `line` within
+/// `within` lines, the line above winning a tie with the line below. Binary searches
+/// only: a minified line can hold a hundred thousand identifiers.
+fn nearest(ids: &[usize], located: &[Located], line: usize, within: usize) -> Option<usize> {
+    let line_of = |id: usize| located[id].start.line;
+    let first_on = |target: usize| ids[ids.partition_point(|&id| line_of(id) < target)];
+    let at = ids.partition_point(|&id| line_of(id) < line);
+    let below = ids.get(at).map(|&id| line_of(id) - line);
+    if below == Some(0) {
+        return Some(ids[at]);
+    }
+    let above = at.checked_sub(1).map(|last| line - line_of(ids[last]));
+    match (above, below) {
+        (Some(up), down) if up <= within && down.is_none_or(|down| up <= down) => {
+            Some(first_on(line - up))
+        }
+        (_, Some(down)) if down <= within => Some(ids[at]),
+        _ => None,
+    }
 }
 
 /// Keeps, among candidates whose secrets overlap, the most specific one: higher
@@ -154,4 +163,55 @@ fn pair(located: Vec<Located>, rules: &[Rule]) -> Vec<Match> {
             pair,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Identifiers at `(line, column)`, in position order, and their indices.
+    fn ids_at(places: &[(usize, usize)]) -> (Vec<Located>, Vec<usize>) {
+        let located = places
+            .iter()
+            .map(|&(line, column)| Located {
+                candidate: Candidate {
+                    rule: 0,
+                    secret: 0..1,
+                },
+                start: Position { line, column },
+                end: Position { line, column },
+            })
+            .collect();
+        (located, (0..places.len()).collect())
+    }
+
+    #[test]
+    fn the_nearest_line_wins_and_the_line_above_breaks_a_tie() {
+        let (located, ids) = ids_at(&[(3, 9), (3, 20), (7, 1)]);
+        assert_eq!(
+            nearest(&ids, &located, 5, 5),
+            Some(0),
+            "tie: above, first on its line"
+        );
+        assert_eq!(nearest(&ids, &located, 6, 5), Some(2), "below is nearer");
+        assert_eq!(
+            nearest(&ids, &located, 1, 5),
+            Some(0),
+            "only below in range"
+        );
+        assert_eq!(nearest(&ids, &located, 13, 5), None, "out of range");
+        assert_eq!(nearest(&ids, &located, 13, 6), Some(2));
+    }
+
+    #[test]
+    fn on_its_own_line_the_first_identifier_wins() {
+        let (located, ids) = ids_at(&[(2, 1), (5, 4), (5, 30), (6, 1)]);
+        assert_eq!(nearest(&ids, &located, 5, 0), Some(1));
+        assert_eq!(nearest(&ids, &located, 4, 0), None);
+        assert_eq!(
+            nearest(&ids, &located, 4, 1),
+            Some(1),
+            "below, first on line 5"
+        );
+    }
 }

@@ -9,18 +9,22 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Positions of `offsets` (which must be sorted ascending) in `haystack`, in one pass.
+/// Positions of `offsets` (which must be sorted ascending) in `haystack`, in one pass:
+/// each byte is counted once, however many offsets share one long line.
 pub fn positions(haystack: &[u8], offsets: &[usize]) -> Vec<Position> {
     debug_assert!(offsets.windows(2).all(|pair| pair[0] <= pair[1]));
     let mut out = Vec::with_capacity(offsets.len());
-    let (mut line, mut line_start, mut scanned) = (1, 0, 0);
+    let (mut line, mut column, mut scanned) = (1, 1, 0);
     for &offset in offsets {
-        for newline in memchr::memchr_iter(b'\n', &haystack[scanned..offset]) {
-            line += 1;
-            line_start = scanned + newline + 1;
+        let gap = &haystack[scanned..offset];
+        match memchr::memrchr(b'\n', gap) {
+            Some(last) => {
+                line += memchr::memchr_iter(b'\n', gap).count();
+                column = 1 + count_chars(&gap[last + 1..]);
+            }
+            None => column += count_chars(gap),
         }
         scanned = offset;
-        let column = 1 + count_chars(&haystack[line_start..offset]);
         out.push(Position { line, column });
     }
     out
@@ -49,6 +53,45 @@ pub fn line_bounds(haystack: &[u8], offset: usize) -> std::ops::Range<usize> {
     start..end
 }
 
+/// The lines of a haystack, visited at offsets that never decrease: each line's bounds
+/// are found once however many offsets fall on it (a minified line can hold thousands
+/// of findings).
+#[derive(Debug)]
+pub struct LineCursor<'a> {
+    haystack: &'a [u8],
+    current: Option<std::ops::Range<usize>>,
+}
+
+impl<'a> LineCursor<'a> {
+    /// A cursor before the first line of `haystack`.
+    pub fn new(haystack: &'a [u8]) -> LineCursor<'a> {
+        LineCursor {
+            haystack,
+            current: None,
+        }
+    }
+
+    /// Moves to the line holding `offset` (see [`line_bounds`]); returns its bounds if
+    /// that is a different line from the last one, `None` if it is the same.
+    pub fn enter(&mut self, offset: usize) -> Option<std::ops::Range<usize>> {
+        if let Some(line) = &self.current
+            && line.start <= offset
+            && offset <= line.end
+        {
+            return None;
+        }
+        let line = line_bounds(self.haystack, offset);
+        self.current = Some(line.clone());
+        Some(line)
+    }
+
+    /// The bounds of the line holding `offset`, as [`LineCursor::enter`] moves.
+    pub fn line(&mut self, offset: usize) -> std::ops::Range<usize> {
+        self.enter(offset);
+        self.current.clone().unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +118,21 @@ mod tests {
         assert_eq!(line_of(text, 6), 2);
         assert_eq!(line_of(text, text.len() - 1), 4);
         assert_eq!(line_of(text, 1_000), 4);
+    }
+
+    #[test]
+    fn a_line_cursor_gives_the_same_bounds_as_line_bounds_and_says_when_it_moves() {
+        let text = b"ab cd\r\nef\n\ngh";
+        let mut cursor = LineCursor::new(text);
+        for offset in 0..text.len() {
+            assert_eq!(cursor.line(offset), line_bounds(text, offset), "{offset}");
+        }
+        let mut cursor = LineCursor::new(text);
+        assert_eq!(cursor.enter(0), Some(0..5));
+        assert_eq!(cursor.enter(3), None, "same line");
+        assert_eq!(cursor.enter(5), None, "the line's carriage return");
+        assert_eq!(cursor.enter(7), Some(7..9));
+        assert_eq!(cursor.enter(11), Some(11..13));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::engine::{Match, Position, line_bounds};
+use std::ops::Range;
+
+use crate::engine::{LineCursor, Match, Position};
 use crate::rules::{Confidence, Rule, Severity};
 use crate::source::Origin;
 
@@ -51,9 +53,12 @@ impl Finding {
         data: &[u8],
         matches: Vec<Match>,
     ) -> Vec<Finding> {
+        // Matches come in position order: each line's bounds are found once.
+        let mut lines = LineCursor::new(data);
         let mut findings: Vec<Finding> = matches
             .into_iter()
             .map(|found| {
+                let line = lines.line(found.secret.start);
                 let rule = &rules[found.rule];
                 let secret = String::from_utf8_lossy(&data[found.secret.clone()]).into_owned();
                 let pair = found.pair.map(|pair| PairedFinding {
@@ -74,7 +79,7 @@ impl Finding {
                     severity: rule.severity,
                     confidence,
                     fingerprint: fingerprint(&rule.id, &secret),
-                    line_hash: line_hash(data, found.secret),
+                    line_hash: line_hash(data, line, found.secret),
                     secret,
                     pair,
                 }
@@ -95,11 +100,24 @@ pub fn fingerprint(rule_id: &str, secret: &str) -> String {
     hex(&hasher.finalize()[..16])
 }
 
-/// Hash of the whitespace-trimmed line around `secret`, with the secret itself left out.
-fn line_hash(data: &[u8], secret: std::ops::Range<usize>) -> String {
-    let line = line_bounds(data, secret.start);
-    let before = data[line.start..secret.start].trim_ascii_start();
-    let after = &data[secret.end.min(line.end).max(secret.start)..line.end.max(secret.start)];
+/// Bytes of the line on each side of a secret that its line hash covers: the whole of
+/// an ordinary line, and a bounded part of a minified one, which may hold thousands of
+/// findings.
+const LINE_HASH_CONTEXT: usize = 256;
+
+/// Hash of the whitespace-trimmed `line` around `secret` (up to [`LINE_HASH_CONTEXT`]
+/// bytes each side), with the secret itself left out.
+fn line_hash(data: &[u8], line: Range<usize>, secret: Range<usize>) -> String {
+    let start = line
+        .start
+        .max(secret.start.saturating_sub(LINE_HASH_CONTEXT));
+    let before = data[start..secret.start].trim_ascii_start();
+    let after_start = secret.end.min(line.end).max(secret.start);
+    let after_end = line
+        .end
+        .max(secret.start)
+        .min(after_start + LINE_HASH_CONTEXT);
+    let after = &data[after_start..after_end];
     let mut hasher = Sha256::new();
     hasher.update(before);
     hasher.update([0]);
@@ -171,10 +189,25 @@ mod tests {
     fn line_hash_ignores_indentation_and_the_secret_value() {
         let one = b"    token = 'abc123'\n";
         let two = b"token = 'zzz999'   \n";
-        assert_eq!(line_hash(one, 13..19), line_hash(two, 9..15));
+        assert_eq!(line_hash(one, 0..20, 13..19), line_hash(two, 0..19, 9..15));
         assert_ne!(
-            line_hash(one, 13..19),
-            line_hash(b"key = 'abc123'\n", 7..13)
+            line_hash(one, 0..20, 13..19),
+            line_hash(b"key = 'abc123'\n", 0..14, 7..13)
         );
+    }
+
+    #[test]
+    fn line_hash_of_a_minified_line_covers_only_the_text_near_the_secret() {
+        let mut line = "x".repeat(10_000).into_bytes();
+        line.extend(b" k='abc123' ");
+        line.extend("y".repeat(10_000).into_bytes());
+        let secret = 10_004..10_010;
+        let hash = line_hash(&line, 0..line.len(), secret.clone());
+        let mut far_edit = line.clone();
+        far_edit[0] = b'z';
+        assert_eq!(hash, line_hash(&far_edit, 0..line.len(), secret.clone()));
+        let mut near_edit = line.clone();
+        near_edit[10_001] = b'j';
+        assert_ne!(hash, line_hash(&near_edit, 0..line.len(), secret));
     }
 }

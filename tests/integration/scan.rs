@@ -133,3 +133,87 @@ fn findings_are_identical_across_thread_counts() {
     assert_eq!(single.lines().count(), 200);
     assert_eq!(single, many);
 }
+
+/// `items` joined on one line (as in minified files) and one per line.
+fn minified_and_not(items: &[String]) -> TempDir {
+    dir_with(&[
+        ("one-line.txt", format!("é {}\n", items.join(" "))),
+        ("lines.txt", items.join("\n") + "\n"),
+    ])
+}
+
+/// The findings of `report` in `file`: (rule, fingerprint, paired, column).
+fn findings_in(report: &serde_json::Value, file: &str) -> Vec<(String, String, bool, u64)> {
+    let mut found: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with(file))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_owned(),
+                f["fingerprint"].as_str().unwrap().to_owned(),
+                f.get("pair").is_some(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_minified_line_of_thousands_of_keys_reports_what_separate_lines_do() {
+    // GitHub tokens, and NHN Cloud key pairs cut from them (ID 20, secret 16 characters).
+    let mut items = Vec::new();
+    for seed in 0..1_500 {
+        let token = fake_github_token(seed);
+        let other = fake_github_token(seed + 100_000);
+        items.push(format!("T={token}"));
+        items.push(format!("X-TC-AUTHENTICATION-ID: {}", &token[8..28]));
+        items.push(format!("X-TC-AUTHENTICATION-SECRET: {}", &other[8..24]));
+    }
+    let dir = minified_and_not(&items);
+    let output = run(&[dir.path().to_str().unwrap(), "--no-config", "-f", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let one_line = findings_in(&report, "one-line.txt");
+    let lines = findings_in(&report, "lines.txt");
+    let what = |found: &[(String, String, bool, u64)]| -> Vec<(String, String, bool)> {
+        found
+            .iter()
+            .map(|(r, f, p, _)| (r.clone(), f.clone(), *p))
+            .collect()
+    };
+    assert!(one_line.len() > 2_900, "{}", one_line.len());
+    assert_eq!(
+        what(&one_line),
+        what(&lines),
+        "same secrets, rules and pairing"
+    );
+    // Columns count characters along the one line (after the 2-byte `é`).
+    let line = format!("é {}", items.join(" "));
+    let token_columns: std::collections::HashSet<u64> = items
+        .iter()
+        .filter_map(|item| item.strip_prefix("T="))
+        .map(|token| 1 + line[..line.find(token).unwrap()].chars().count() as u64)
+        .collect();
+    let tokens: Vec<u64> = one_line
+        .iter()
+        .filter(|(rule, ..)| rule == "github-pat")
+        .map(|&(_, _, _, column)| column)
+        .collect();
+    assert!(tokens.len() > 1_490, "{}", tokens.len());
+    assert!(tokens.iter().all(|column| token_columns.contains(column)));
+
+    // One marker at the end of the line covers every finding on it.
+    write(
+        dir.path(),
+        "one-line.txt",
+        format!("é {} # keyscan:allow\n", items.join(" ")),
+    );
+    let output = run(&[dir.path().to_str().unwrap(), "--no-config", "-f", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(findings_in(&report, "one-line.txt").is_empty());
+    assert_eq!(report["suppressed"]["inline"], one_line.len());
+}
