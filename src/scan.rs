@@ -271,10 +271,13 @@ impl Visitor for Collector<'_> {
         let engine = &self.scanner.engine;
         let mut matches = engine.scan(blob.data);
         if let Some(lines) = &blob.lines {
+            // The ranges are sorted and apart: only the first that does not end above the
+            // match can overlap it.
             matches.retain(|found| {
-                lines.iter().any(|range| {
-                    found.start.line <= *range.end() && *range.start() <= found.end.line
-                })
+                let first = lines.partition_point(|range| *range.end() < found.start.line);
+                lines
+                    .get(first)
+                    .is_some_and(|range| *range.start() <= found.end.line)
             });
         }
         if matches.is_empty() {

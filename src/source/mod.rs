@@ -58,8 +58,8 @@ pub struct Blob<'a> {
     pub origin: Origin,
     /// The raw bytes.
     pub data: &'a [u8],
-    /// When set, only secrets on these lines (1-based, inclusive ranges) are reported:
-    /// the lines a staged change adds.
+    /// When set, only secrets on these lines (1-based, inclusive ranges, sorted and not
+    /// touching) are reported: the lines a staged change adds.
     pub lines: Option<Vec<RangeInclusive<usize>>>,
 }
 
