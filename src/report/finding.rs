@@ -1,8 +1,8 @@
 //! The finding model: a match with its origin, fingerprint and redacted form.
 
-use sha2::{Digest, Sha256};
-
 use std::ops::Range;
+
+use sha2::{Digest, Sha256};
 
 use crate::engine::{LineCursor, Match, Position};
 use crate::rules::{Confidence, Rule, Severity};
