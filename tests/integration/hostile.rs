@@ -129,6 +129,36 @@ fn copy_seed_fixtures(dir: &Path) {
     }
 }
 
+/// A scanned repository's configuration may name any file as a rule file or baseline:
+/// here the process environment, where CI keeps its tokens. keyscan refuses it without
+/// quoting it (toml's error snippets used to print the offending line, here the whole
+/// environment).
+#[test]
+fn a_configuration_pointing_at_the_environment_cannot_print_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("clean.txt"), "nothing\n").unwrap();
+    let token = fake_github_token(330);
+    for setting in [
+        "[rules]\npaths = [\"/proc/self/environ\"]\n",
+        "baseline = \"/proc/self/environ\"\n",
+    ] {
+        std::fs::write(dir.path().join(".keyscan.toml"), setting).unwrap();
+        let output = keyscan()
+            .current_dir(dir.path())
+            .env("CI_DEPLOY_TOKEN", &token)
+            .arg(".")
+            .output()
+            .unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{err}");
+        assert!(err.contains("/proc/self/environ:"), "{err}");
+        assert!(
+            !err.contains(&token) && !err.contains("CI_DEPLOY_TOKEN"),
+            "the environment reached the log: {err}"
+        );
+    }
+}
+
 #[test]
 fn no_output_channel_carries_a_secret_unless_asked() {
     let repo = TestRepo::new();
