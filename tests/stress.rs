@@ -227,7 +227,7 @@ fn a_file_of_four_hundred_thousand_keys_is_reported_in_bounded_memory() {
 fn a_line_of_four_hundred_thousand_keys_is_scanned_in_linear_time() {
     let dir = tempfile::tempdir().unwrap();
     // NHN Cloud key pairs cut from fake tokens: every secret pairs, and every finding's
-    // position, line hash and suppression markers come from the same 11 MB line.
+    // position, line hash and suppression markers come from the same 18 MB line.
     let line: Vec<String> = (0..200_000)
         .map(|seed| {
             let id = fake_keys::fake_github_token(seed);
