@@ -77,33 +77,6 @@ impl Plan {
 
 /// Walks the selected commits and lists every blob they introduced.
 ///
-/// Why `revision` names no commit, and where to look for names that do.
-fn bad_revision(revision: &str, err: &git2::Error) -> GitError {
-    let reason = match err.code() {
-        ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::InvalidSpec => {
-            "no branch, tag or commit has this name (`git branch -a` and `git tag` list them)"
-        }
-        _ => err.message(),
-    };
-    GitError(format!("{revision}: {reason}"))
-}
-
-/// Why `range` could not be walked: which of its two ends is not a revision, or that
-/// it is not a range at all.
-fn bad_range(repo: &Repository, range: &str, err: &git2::Error) -> GitError {
-    let Some((from, to)) = range.split_once("..") else {
-        return GitError(format!(
-            "{range}: not a range; give two revisions, like main..feature"
-        ));
-    };
-    for end in [from, to].into_iter().filter(|end| !end.is_empty()) {
-        if let Err(err) = repo.revparse_single(end) {
-            return GitError(format!("range {range}: {}", bad_revision(end, &err)));
-        }
-    }
-    GitError(format!("{range}: {}", err.message()))
-}
-
 /// Trees and blobs reachable from parents outside the selection (the base of a range,
 /// commits before `since`) count as already seen, so a range reports only what its
 /// commits added. Trees already walked are skipped, so each commit costs only what it
@@ -229,6 +202,33 @@ pub fn plan(
     }
     progress.blobs_planned(plan.sites.len() as u64);
     Ok(plan)
+}
+
+/// Why `revision` names no commit, and where to look for names that do.
+fn bad_revision(revision: &str, err: &git2::Error) -> GitError {
+    let reason = match err.code() {
+        ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::InvalidSpec => {
+            "no branch, tag or commit has this name (`git branch -a` and `git tag` list them)"
+        }
+        _ => err.message(),
+    };
+    GitError(format!("{revision}: {reason}"))
+}
+
+/// Why `range` could not be walked: which of its two ends is not a revision, or that
+/// it is not a range at all.
+fn bad_range(repo: &Repository, range: &str, err: &git2::Error) -> GitError {
+    let Some((from, to)) = range.split_once("..") else {
+        return GitError(format!(
+            "{range}: not a range; give two revisions, like main..feature"
+        ));
+    };
+    for end in [from, to].into_iter().filter(|end| !end.is_empty()) {
+        if let Err(err) = repo.revparse_single(end) {
+            return GitError(format!("range {range}: {}", bad_revision(end, &err)));
+        }
+    }
+    GitError(format!("{range}: {}", err.message()))
 }
 
 /// Every commit still readable from `tips`, oldest first by commit time, for when
