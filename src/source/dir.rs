@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use ignore::{DirEntry, WalkBuilder, WalkState};
 use memmap2::Mmap;
 
+use super::handover::{Handover, collected};
 use super::{Blob, Limits, Origin, Skip, Visitor, describe_io};
 
 /// File name of keyscan's own ignore file, in gitignore syntax.
@@ -42,9 +43,7 @@ where
     for root in roots {
         walk_root(root, options, &make_visitor, &finished);
     }
-    finished
-        .into_inner()
-        .unwrap_or_else(|poison| poison.into_inner())
+    collected(finished)
 }
 
 fn walk_root<V, F>(root: &Path, options: &DirOptions, make_visitor: &F, finished: &Mutex<Vec<V>>)
@@ -68,8 +67,7 @@ where
             root,
             options,
             buffer: Vec::new(),
-            visitor: Some(make_visitor()),
-            finished,
+            visitor: Handover::new(make_visitor, finished),
         };
         Box::new(move |entry| {
             worker.visit(entry);
@@ -83,31 +81,16 @@ fn is_git_dir(entry: &DirEntry) -> bool {
 }
 
 /// One walking thread: its read buffer and its visitor.
-struct Worker<'a, V: Visitor> {
+struct Worker<'a, V, F> {
     root: &'a Path,
     options: &'a DirOptions,
     buffer: Vec<u8>,
-    visitor: Option<V>,
-    finished: &'a Mutex<Vec<V>>,
+    visitor: Handover<'a, V, F>,
 }
 
-impl<V: Visitor> Drop for Worker<'_, V> {
-    fn drop(&mut self) {
-        if let Some(visitor) = self.visitor.take() {
-            let mut finished = self
-                .finished
-                .lock()
-                .unwrap_or_else(|poison| poison.into_inner());
-            finished.push(visitor);
-        }
-    }
-}
-
-impl<V: Visitor> Worker<'_, V> {
+impl<V: Visitor, F: Fn() -> V> Worker<'_, V, F> {
     fn visitor(&mut self) -> &mut V {
-        self.visitor
-            .as_mut()
-            .expect("visitor lives until the worker is dropped")
+        self.visitor.state()
     }
 
     fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) {

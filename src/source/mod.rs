@@ -2,6 +2,7 @@
 
 pub mod dir;
 pub mod git;
+mod handover;
 
 use std::fmt;
 use std::io;

@@ -18,6 +18,8 @@ use gix_object::Kind;
 use gix_pack::index::traverse::SafetyCheck;
 use gix_pack::index::traverse::with_index::Options;
 
+use crate::source::handover::{Handover, collected};
+
 /// A pack is decoded whole only if at least this share of its objects is wanted.
 const MIN_WANTED_SHARE: u32 = 8;
 
@@ -67,11 +69,8 @@ where
             continue;
         };
         let (delivered, deliver) = (&delivered, &deliver);
-        let mut worker = Worker {
-            state: None,
-            new_worker: &new_worker,
-            finished: &finished,
-        };
+        // gix clones the processor, and with it this handover, for each thread it starts.
+        let mut worker = Handover::new(&new_worker, &finished);
         let processor = move |kind: Kind,
                               data: &[u8],
                               entry: &gix_pack::index::Entry,
@@ -100,8 +99,7 @@ where
         );
     }
     let delivered = delivered.into_iter().map(AtomicBool::into_inner).collect();
-    let workers = finished.into_inner().unwrap_or_else(|err| err.into_inner());
-    (workers, delivered)
+    (collected(finished), delivered)
 }
 
 /// The `(index, pack)` file pairs under `objects/pack`.
@@ -116,41 +114,6 @@ fn pack_files(git_dir: &Path) -> Vec<(PathBuf, PathBuf)> {
         .collect();
     pairs.sort();
     pairs
-}
-
-/// One traversal thread's state. gix clones the processor for each thread it starts;
-/// each clone makes its own state on first use and hands it in when dropped.
-struct Worker<'a, W, N> {
-    state: Option<W>,
-    new_worker: &'a N,
-    finished: &'a Mutex<Vec<W>>,
-}
-
-impl<W, N: Fn() -> W> Worker<'_, W, N> {
-    fn state(&mut self) -> &mut W {
-        self.state.get_or_insert_with(self.new_worker)
-    }
-}
-
-impl<W, N> Clone for Worker<'_, W, N> {
-    fn clone(&self) -> Self {
-        Worker {
-            state: None,
-            new_worker: self.new_worker,
-            finished: self.finished,
-        }
-    }
-}
-
-impl<W, N> Drop for Worker<'_, W, N> {
-    fn drop(&mut self) {
-        if let Some(state) = self.state.take() {
-            self.finished
-                .lock()
-                .unwrap_or_else(|err| err.into_inner())
-                .push(state);
-        }
-    }
 }
 
 #[cfg(test)]
