@@ -10,17 +10,15 @@ with `.expected.json` added; the staged paths to OUT's name with `.staged` added
 
 usage: build_staged.py OUT_DIR [--cache CACHE_DIR]   (downloads as for build_tree.py)
 """
-import argparse
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # no bench/__pycache__ from the imports below
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from build_tree import IGNORE_FILES, packages  # noqa: E402
+from build_tree import IGNORE_FILES, destination, packages, publish  # noqa: E402
 from fakes import COMMENT, edit_target, github_token, with_line  # noqa: E402
 from registry import fetch_crate, snapshot  # noqa: E402
 
@@ -73,16 +71,9 @@ def git(root, *args):
 
 def main():
     """Command line: build the repository, stage the change, write the expected finding."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("out")
-    parser.add_argument("--cache", default=None)
-    args = parser.parse_args()
-    out = os.path.abspath(args.out)
-    cache = args.cache or os.path.dirname(out)
+    out, cache, building = destination(__doc__)
     files = content(cache)
     edits, expected = change(files, random.Random(20261125))
-    building = out + ".tmp"
-    shutil.rmtree(building, ignore_errors=True)
     os.makedirs(building)
     write(building, files)
     git(building, "init", "--quiet", "--initial-branch=main")
@@ -90,8 +81,7 @@ def main():
     git(building, "commit", "--quiet", "-m", "Import sources")
     write(building, edits)
     git(building, "add", "--", *sorted(edits))
-    shutil.rmtree(out, ignore_errors=True)
-    os.replace(building, out)
+    publish(building, out)
     with open(out + ".expected.json", "w") as handle:
         json.dump({"planted": expected}, handle, indent=1)
     with open(out + ".staged", "w") as handle:

@@ -123,22 +123,33 @@ def write(out, trees, new_files):
     return count, size
 
 
-def main():
-    """Command line: fetch the packages, plant the keys, write the tree and its
-    expected findings."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def destination(doc):
+    """A corpus builder's command line, OUT [--cache DIR]: (out, cache, building), where
+    `building` is the emptied directory the corpus is made in before it replaces `out`."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("out")
     parser.add_argument("--cache", default=None)
     args = parser.parse_args()
     out = os.path.abspath(args.out)
-    cache = args.cache or os.path.dirname(out)
-    trees = packages(cache)
-    new_files, expected = plant(trees, random.Random(20261124))
     building = out + ".tmp"
     shutil.rmtree(building, ignore_errors=True)
-    count, size = write(building, trees, new_files)
+    return out, args.cache or os.path.dirname(out), building
+
+
+def publish(building, out):
+    """Puts the corpus made in `building` in place of `out`."""
     shutil.rmtree(out, ignore_errors=True)
     os.replace(building, out)
+
+
+def main():
+    """Command line: fetch the packages, plant the keys, write the tree and its
+    expected findings."""
+    out, cache, building = destination(__doc__)
+    trees = packages(cache)
+    new_files, expected = plant(trees, random.Random(20261124))
+    count, size = write(building, trees, new_files)
+    publish(building, out)
     with open(out + ".expected.json", "w") as handle:
         json.dump({"planted": expected, "accepted": ACCEPTED}, handle, indent=1)
     print(f"{count} files, {size / 1e6:.1f} MB, {len(expected)} planted keys")
