@@ -5,13 +5,15 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::gitignore::GitignoreBuilder;
 use regex::bytes::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::engine::line_of;
+use crate::error::{Error, FileProblem};
+use crate::filter::Allowlist;
 use crate::rules::Severity;
+use crate::text::line_of;
 
 /// The file name keyscan looks for.
 pub const CONFIG_FILE: &str = ".keyscan.toml";
@@ -53,50 +55,6 @@ pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keysca
 # Follow symbolic links.
 # follow_symlinks = false
 "#;
-
-/// A configuration problem: the file, the line when known, and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The configuration file.
-    pub path: PathBuf,
-    /// The 1-based line of the problem, when known.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
-        }
-    }
-}
-
-/// Findings that are not reported: paths, secret and line patterns, stopwords.
-#[derive(Debug, Clone)]
-pub struct Allowlist {
-    /// Gitignore-style globs, relative to the configuration file's directory.
-    pub paths: Gitignore,
-    /// Patterns matched against the secret.
-    pub secrets: Vec<Regex>,
-    /// Patterns matched against the secret's line.
-    pub lines: Vec<Regex>,
-    /// Lowercase words that mark a value as not secret.
-    pub stopwords: Vec<String>,
-}
-
-impl Default for Allowlist {
-    fn default() -> Self {
-        Allowlist {
-            paths: Gitignore::empty(),
-            secrets: Vec::new(),
-            lines: Vec::new(),
-            stopwords: Vec::new(),
-        }
-    }
-}
 
 /// A rule id named in the configuration, with the line it is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,11 +153,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 }
 
 /// Loads and validates the configuration file at `path`.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let error = |line: Option<usize>, message: String| ConfigError {
-        path: path.to_path_buf(),
-        line,
-        message,
+pub fn load(path: &Path) -> Result<Config, Error> {
+    let error = |line: Option<usize>, message: String| {
+        Error::Config(vec![FileProblem::new(path, line, message)])
     };
     let text =
         std::fs::read_to_string(path).map_err(|err| error(None, format!("cannot read: {err}")))?;
@@ -209,7 +165,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         error(line, err.message().trim_end().to_owned())
     })?;
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let regexes = |patterns: &[Spanned<String>], key: &str| -> Result<Vec<Regex>, ConfigError> {
+    let regexes = |patterns: &[Spanned<String>], key: &str| -> Result<Vec<Regex>, Error> {
         patterns
             .iter()
             .map(|pattern| {
@@ -235,10 +191,10 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         .build()
         .map_err(|err| error(None, format!("allowlist.paths: {err}")))?;
     let max_file_size = match &raw.scan.max_file_size {
-        Some(size) => Some(parse_size(size.get_ref()).map_err(|message| {
+        Some(size) => Some(parse_size(size.get_ref()).map_err(|err| {
             error(
                 Some(line_of(size.span().start)),
-                format!("scan.max_file_size: {message}"),
+                format!("scan.max_file_size: {err}"),
             )
         })?),
         None => None,
@@ -277,20 +233,19 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 }
 
 impl Config {
-    /// An error for each rule id in `disable` or `enable` that no loaded rule has.
-    pub fn unknown_rule_ids(&self, known: &[&str]) -> Vec<ConfigError> {
+    /// A problem for each rule id in `disable` or `enable` that no loaded rule has.
+    pub fn unknown_rule_ids(&self, known: &[&str]) -> Vec<FileProblem> {
         let path = self.path.clone().unwrap_or_default();
         [("disable", &self.disable), ("enable", &self.enable)]
             .into_iter()
             .flat_map(|(key, ids)| ids.iter().map(move |named| (key, named)))
             .filter(|(_, named)| !known.contains(&named.id.as_str()))
-            .map(|(key, named)| ConfigError {
-                path: path.clone(),
-                line: Some(named.line),
-                message: format!(
+            .map(|(key, named)| {
+                let message = format!(
                     "rules.{key}: no rule has the id `{}` (see `keyscan rules list`)",
                     named.id
-                ),
+                );
+                FileProblem::new(&path, Some(named.line), message)
             })
             .collect()
     }
@@ -302,8 +257,34 @@ impl Config {
     }
 }
 
+/// Why a size such as `100MB` could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseSizeError {
+    /// No number where the size should start.
+    NotASize(String),
+    /// A unit keyscan does not know.
+    UnknownUnit(String),
+    /// More bytes than keyscan can count.
+    TooLarge(String),
+}
+
+impl fmt::Display for ParseSizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseSizeError::NotASize(text) => write!(f, "{text:?} is not a size like 100MB"),
+            ParseSizeError::UnknownUnit(unit) => write!(
+                f,
+                "unknown size unit {unit:?}; use B, KB, MB, GB, KiB, MiB or GiB"
+            ),
+            ParseSizeError::TooLarge(text) => write!(f, "{text:?} is too large"),
+        }
+    }
+}
+
+impl std::error::Error for ParseSizeError {}
+
 /// Parses `1234`, `512KB`, `100MB`, `1GiB` (decimal and binary units, case-insensitive).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, ParseSizeError> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
@@ -311,7 +292,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let (number, unit) = text.split_at(split);
     let number: u64 = number
         .parse()
-        .map_err(|_| format!("{text:?} is not a size like 100MB"))?;
+        .map_err(|_| ParseSizeError::NotASize(text.to_owned()))?;
     let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" => 1_000,
@@ -320,28 +301,31 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "mib" => 1 << 20,
         "g" | "gb" => 1_000_000_000,
         "gib" => 1 << 30,
-        other => {
-            return Err(format!(
-                "unknown size unit {other:?}; use B, KB, MB, GB, KiB, MiB or GiB"
-            ));
-        }
+        other => return Err(ParseSizeError::UnknownUnit(other.to_owned())),
     };
     number
         .checked_mul(multiplier)
-        .ok_or_else(|| format!("{text:?} is too large"))
+        .ok_or_else(|| ParseSizeError::TooLarge(text.to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn load_text(text: &str) -> Result<Config, ConfigError> {
+    /// The configuration in `text`, or its one problem, named as `.keyscan.toml`.
+    fn load_text(text: &str) -> Result<Config, FileProblem> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(CONFIG_FILE);
         std::fs::write(&path, text).unwrap();
-        load(&path).map_err(|err| ConfigError {
-            path: PathBuf::from(CONFIG_FILE),
-            ..err
+        load(&path).map_err(|err| {
+            let Error::Config(problems) = &err else {
+                unreachable!("a configuration error, not {err}");
+            };
+            assert_eq!(problems.len(), 1, "{err}");
+            FileProblem {
+                path: PathBuf::from(CONFIG_FILE),
+                ..problems[0].clone()
+            }
         })
     }
 

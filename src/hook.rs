@@ -1,36 +1,12 @@
 //! `keyscan install-hook`: a plain git pre-commit hook for people without the
 //! pre-commit framework.
 
-use std::fmt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use git2::Repository;
 
-/// Why a hook could not be installed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HookError {
-    /// A hook is already there and `--force` was not given.
-    Exists(PathBuf),
-    /// The hook could not be written.
-    Write(PathBuf, String),
-}
-
-impl fmt::Display for HookError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HookError::Exists(path) => write!(
-                f,
-                "{} already exists; keyscan did not touch it (use --force to replace it, or add \
-                 `keyscan staged` to it yourself)",
-                path.display()
-            ),
-            HookError::Write(path, reason) => {
-                write!(f, "cannot write {}: {reason}", path.display())
-            }
-        }
-    }
-}
+use crate::error::Error;
 
 /// Where git looks for hooks: `core.hooksPath` if set (relative to the working tree),
 /// else `hooks/` in the common git directory, which linked worktrees share.
@@ -56,11 +32,14 @@ pub fn install_pre_commit(
     repo: &Repository,
     keyscan: &Path,
     force: bool,
-) -> Result<PathBuf, HookError> {
+) -> Result<PathBuf, Error> {
     let dir = hooks_dir(repo);
     let hook = dir.join("pre-commit");
     if hook.exists() && !force {
-        return Err(HookError::Exists(hook));
+        return Err(Error::Exists {
+            path: hook,
+            advice: Some("use --force to replace it, or add `keyscan staged` to it yourself"),
+        });
     }
     let quoted = keyscan.display().to_string().replace('\'', r"'\''");
     let script = format!(
@@ -70,7 +49,7 @@ pub fn install_pre_commit(
          [ -x \"$KEYSCAN\" ] || KEYSCAN=keyscan\n\
          exec \"$KEYSCAN\" staged\n"
     );
-    let write = |err: std::io::Error| HookError::Write(hook.clone(), err.to_string());
+    let write = |err| Error::io("cannot write", &hook, err);
     std::fs::create_dir_all(&dir).map_err(write)?;
     std::fs::write(&hook, script).map_err(write)?;
     std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).map_err(write)?;

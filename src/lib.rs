@@ -1,17 +1,34 @@
-//! keyscan finds hard-coded credentials in source trees and reports them as text,
-//! JSON or SARIF.
+//! keyscan finds hard-coded credentials in source trees and git history and reports
+//! them as text, JSON or SARIF.
 //!
-//! Data flows one way: a [`source`] reads blobs, the pure [`engine`] matches
-//! [`rules`] against their bytes, [`scan`] turns matches into findings with counts
-//! and notes, and [`report`] formats the outcome.
+//! Data flows one way, and the modules are layered the same way:
+//!
+//! ```text
+//! source ─► blob ─► engine ─► matches ─► findings ─► filter ─► outcome ─► report
+//! ```
+//!
+//! - [`text`], [`rules`]: leaves. Positions and escaping; the rule schema and loading.
+//! - [`finding`], [`outcome`]: the model every later stage shares.
+//! - [`engine`]: pure matching of [`rules`] against bytes (no I/O).
+//! - [`source`]: all I/O that yields blobs with their [`finding::Origin`].
+//! - [`filter`]: allowlists, inline markers, minimum severity, baseline.
+//! - [`pipeline`]: one [`pipeline::scan`] of a [`pipeline::Source`] into an
+//!   [`outcome::Outcome`].
+//! - [`report`]: formats an outcome; imports only the model.
+//! - [`config`], [`hook`]: the configuration file and the plain git hook.
+//! - [`error`]: the one error type.
 
-pub mod baseline;
 pub mod config;
 pub mod engine;
+pub mod error;
+pub mod filter;
+pub mod finding;
 pub mod hook;
-pub mod progress;
+pub mod outcome;
+pub mod pipeline;
 pub mod report;
 pub mod rules;
-pub mod scan;
 pub mod source;
-pub mod suppress;
+pub mod text;
+
+pub use error::Error;

@@ -1,4 +1,5 @@
-//! The `keyscan` binary: parse the command line and dispatch.
+//! The `keyscan` binary: parse the command line, run the command, print its error
+//! (once, here) and exit with its status.
 
 mod cli;
 
@@ -7,26 +8,22 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::args::{Cli, Command, ConfigCommand, RulesCommand};
-use cli::commands;
+use cli::Status;
+use cli::args::Cli;
 
 fn main() -> ExitCode {
     cli::crash::install_panic_report();
     let cli = Cli::parse();
-    let code = std::panic::catch_unwind(AssertUnwindSafe(|| run(cli))).unwrap_or(cli::EXIT_ERROR);
-    ExitCode::from(code)
-}
-
-fn run(cli: Cli) -> u8 {
-    match cli.command {
-        None => commands::run_scan(&cli.scan),
-        Some(Command::Scan(args)) => commands::run_scan(&args),
-        Some(Command::Git(args)) => commands::run_git(&args),
-        Some(Command::Staged(args)) => commands::run_staged(&args),
-        Some(Command::Baseline(args)) => commands::run_baseline(&args),
-        Some(Command::InstallHook { force }) => commands::install_hook(force),
-        Some(Command::Config(ConfigCommand::Init)) => commands::config_init(),
-        Some(Command::Rules(RulesCommand::List { rules })) => commands::list_rules(&rules),
-        Some(Command::Rules(RulesCommand::Check { files })) => commands::check_rules(&files),
-    }
+    let status = match std::panic::catch_unwind(AssertUnwindSafe(|| cli::commands::run(cli))) {
+        Ok(Ok(status)) => status,
+        Ok(Err(err)) => {
+            for message in err.messages() {
+                cli::print_error(message);
+            }
+            Status::Error
+        }
+        // The panic hook has said what happened.
+        Err(_) => Status::Error,
+    };
+    ExitCode::from(status)
 }

@@ -8,10 +8,12 @@ mod fake_keys;
 
 use std::sync::LazyLock;
 
-use keyscan::engine::{Engine, Position, is_placeholder};
-use keyscan::report::{Finding, redact};
+use keyscan::engine::{Engine, is_placeholder};
+use keyscan::finding::{Finding, Origin};
+use keyscan::pipeline::findings_of;
+use keyscan::report::redact;
 use keyscan::rules::{RuleOptions, load_rule_set};
-use keyscan::source::Origin;
+use keyscan::text::Position;
 use proptest::prelude::*;
 
 use fake_keys::fake_github_token;
@@ -74,9 +76,12 @@ fn plant(prefix: &str, before: &str, token: &str, after: &str, suffix: &str) -> 
 
 /// The findings of `text`, as a scan of a file would build them.
 fn findings(text: &str) -> Vec<Finding> {
-    let origin = Origin::file("planted.txt".into(), "planted.txt".into());
+    let origin = Origin::File {
+        path: "planted.txt".into(),
+        relative: "planted.txt".into(),
+    };
     let matches = ENGINE.scan(text.as_bytes());
-    Finding::from_matches(ENGINE.rules(), &origin, text.as_bytes(), matches)
+    findings_of(ENGINE.rules(), &origin, text.as_bytes(), matches)
 }
 
 /// The finding of rule `github-pat` for `token` in `findings`, if any.

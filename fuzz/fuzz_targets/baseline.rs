@@ -5,7 +5,8 @@
 
 mod scratch;
 
-use keyscan::baseline::Baseline;
+use keyscan::Error;
+use keyscan::filter::baseline::Baseline;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -19,9 +20,10 @@ fuzz_target!(|data: &[u8]| {
                 baseline
             );
         }
-        Err(error) => {
-            assert_eq!(error.path, path);
-            let _ = error.to_string();
+        Err(Error::Baseline(problem)) => {
+            assert_eq!(problem.path, path);
+            let _ = problem.to_string();
         }
+        Err(other) => unreachable!("not a baseline error: {other}"),
     }
 });

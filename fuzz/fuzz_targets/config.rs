@@ -6,6 +6,7 @@
 
 mod scratch;
 
+use keyscan::Error;
 use keyscan::config::{self, CONFIG_FILE};
 use libfuzzer_sys::fuzz_target;
 
@@ -34,12 +35,15 @@ fuzz_target!(|data: &[u8]| {
                 .paths
                 .matched_path_or_any_parents(root.join("src/app.py"), false);
         }
-        Err(error) => {
-            assert_eq!(error.path, path);
-            if let Some(line) = error.line {
-                assert!((1..=lines).contains(&line), "line {line} of {lines}");
+        Err(Error::Config(problems)) => {
+            for problem in problems {
+                assert_eq!(problem.path, path);
+                if let Some(line) = problem.line {
+                    assert!((1..=lines).contains(&line), "line {line} of {lines}");
+                }
+                let _ = problem.to_string();
             }
-            let _ = error.to_string();
         }
+        Err(other) => unreachable!("not a configuration error: {other}"),
     }
 });

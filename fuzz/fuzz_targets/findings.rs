@@ -1,10 +1,12 @@
 //! Checks every match the engine reports and turns the matches into findings,
-//! as `keyscan::scan` does, checking their redaction and fingerprint.
+//! as `keyscan::pipeline` does, checking their redaction and fingerprint.
 
-use keyscan::engine::{Match, Position};
-use keyscan::report::{Finding, fingerprint, redact};
+use keyscan::engine::Match;
+use keyscan::finding::{Origin, fingerprint};
+use keyscan::pipeline::findings_of;
+use keyscan::report::redact;
 use keyscan::rules::Rule;
-use keyscan::source::Origin;
+use keyscan::text::Position;
 
 /// The mask `redact` ends every redacted secret with.
 const MASK: &str = "********";
@@ -30,8 +32,11 @@ pub fn check(rules: &[Rule], haystack: &[u8], matches: Vec<Match>) {
             assert_eq!(pair.start, position(haystack, pair.secret.start));
         }
     }
-    let origin = Origin::file("fuzz.txt".into(), "fuzz.txt".into());
-    for finding in Finding::from_matches(rules, &origin, haystack, matches) {
+    let origin = Origin::File {
+        path: "fuzz.txt".into(),
+        relative: "fuzz.txt".into(),
+    };
+    for finding in findings_of(rules, &origin, haystack, matches) {
         let secret = &finding.secret;
         let shown = redact(secret);
         let prefix = shown

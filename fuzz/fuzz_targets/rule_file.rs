@@ -7,8 +7,8 @@
 
 mod findings;
 
-use keyscan::engine::Engine;
-use keyscan::rules::{check_examples, parse_rule_file};
+use keyscan::engine::{Engine, check_examples};
+use keyscan::rules::parse_rule_file;
 use libfuzzer_sys::fuzz_target;
 
 /// Text for the fuzzed rules to scan besides the rule file itself.

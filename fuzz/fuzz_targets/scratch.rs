@@ -1,5 +1,5 @@
 //! A scratch file for targets whose parser is public only behind a path
-//! (`keyscan::config::load`, `keyscan::baseline::Baseline::load`).
+//! (`keyscan::config::load`, `keyscan::filter::baseline::Baseline::load`).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

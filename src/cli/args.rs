@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use keyscan::config::parse_size;
@@ -70,14 +71,29 @@ pub struct ScanArgs {
     /// Files and directories to scan.
     #[arg(default_value = ".", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Scan everything: do not honour .gitignore, .ignore or .keyscanignore.
-    #[arg(long)]
-    pub no_ignore: bool,
-    /// Follow symbolic links.
-    #[arg(long)]
-    pub follow_symlinks: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// How directories are walked. Each switch overrides the configuration either way;
+/// given twice, the last one wins.
+#[derive(Args, Default)]
+pub struct WalkArgs {
+    /// Honour .gitignore, .ignore and .keyscanignore (the default; overrides
+    /// `scan.ignore_files = false`).
+    #[arg(long, overrides_with = "no_ignore_files")]
+    pub ignore_files: bool,
+    /// Scan everything: do not honour .gitignore, .ignore or .keyscanignore.
+    #[arg(long, visible_alias = "no-ignore", overrides_with = "ignore_files")]
+    pub no_ignore_files: bool,
+    /// Follow symbolic links.
+    #[arg(long, overrides_with = "no_follow_symlinks")]
+    pub follow_symlinks: bool,
+    /// Do not follow symbolic links (the default; overrides `scan.follow_symlinks = true`).
+    #[arg(long, overrides_with = "follow_symlinks")]
+    pub no_follow_symlinks: bool,
 }
 
 #[derive(Args)]
@@ -139,7 +155,7 @@ pub enum BaselineGit {
 #[derive(Args)]
 pub struct CommonArgs {
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = Format::Human)]
+    #[arg(short, long, default_value = "human", value_parser = format_parser())]
     pub format: Format,
     /// Write the report (for `baseline`: the baseline) to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -164,6 +180,12 @@ pub struct CommonArgs {
     /// Default: the configuration's, else 100MB.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// Scan files that look binary (a NUL byte in the first KiB) instead of skipping them.
+    #[arg(long, overrides_with = "no_scan_binaries")]
+    pub scan_binaries: bool,
+    /// Skip files that look binary (the default; overrides `scan.scan_binaries = true`).
+    #[arg(long, overrides_with = "scan_binaries")]
+    pub no_scan_binaries: bool,
     /// Extra rule files or directories of *.toml rule files, added to the built-in rules.
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
@@ -184,9 +206,29 @@ pub struct CommonArgs {
     pub quiet: bool,
 }
 
+/// When to colour human output.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
     Auto,
+    /// Always.
     Always,
+    /// Never.
     Never,
+}
+
+/// A pair of switches as one setting: `Some(true)` for `--x`, `Some(false)` for
+/// `--no-x`, `None` when neither was given (clap keeps only the last of the two).
+pub fn switch(on: bool, off: bool) -> Option<bool> {
+    match (on, off) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// `--format`: the names the report module gives its formats.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(Format::ALL.map(|format| PossibleValue::new(format.name())))
+        .try_map(|name| name.parse::<Format>())
 }

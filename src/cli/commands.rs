@@ -1,188 +1,184 @@
-//! What each command does.
+//! What each command does. Every scanning command resolves its settings, runs the one
+//! pipeline over its source and reports through [`output::report`]; every failure is
+//! returned, and `main` prints it.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use keyscan::baseline::Baseline;
+use keyscan::Error;
 use keyscan::config::{CONFIG_FILE, TEMPLATE};
-use keyscan::engine::Engine;
-use keyscan::progress::{Progress, ProgressLine};
-use keyscan::rules::{RuleOptions, check_examples};
-use keyscan::scan::{self, Outcome};
-use keyscan::source::dir::DirOptions;
-use keyscan::source::git::history::{HistoryOptions, Selection};
-use keyscan::source::git::{self, Provenance};
+use keyscan::engine::{Engine, check_examples};
+use keyscan::filter::baseline::Baseline;
+use keyscan::outcome::Outcome;
+use keyscan::pipeline::{self, Source};
+use keyscan::rules::RuleOptions;
+use keyscan::source::git;
+use keyscan::source::git::history::{HistoryScope, Selection};
+use keyscan::text::printable;
 
-use super::args::{BaselineArgs, BaselineGit, GitArgs, ScanArgs, StagedArgs};
-use super::output::{print_notes, report};
-use super::setup::{Setup, UseBaseline, load_rules, setup};
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error, fail};
+use super::Status;
+use super::args::{
+    BaselineArgs, BaselineGit, Cli, Command, ConfigCommand, GitArgs, RulesCommand, ScanArgs,
+    StagedArgs, WalkArgs,
+};
+use super::output::{self, print_notes};
+use super::progress::ProgressLine;
+use super::settings::{Settings, UseBaseline, load_rules, resolve};
 
 /// Where baselines go when `--output` is not given.
 const DEFAULT_BASELINE: &str = ".keyscan-baseline.json";
 
-/// A finished scan and what its report needs.
+/// Runs the command `cli` names.
+pub fn run(cli: Cli) -> Result<Status, Error> {
+    match cli.command {
+        None => scan(&cli.scan),
+        Some(Command::Scan(args)) => scan(&args),
+        Some(Command::Git(args)) => scan_git(&args),
+        Some(Command::Staged(args)) => staged(&args),
+        Some(Command::Baseline(args)) => baseline(&args),
+        Some(Command::InstallHook { force }) => install_hook(force),
+        Some(Command::Config(ConfigCommand::Init)) => config_init(),
+        Some(Command::Rules(RulesCommand::List { rules })) => list_rules(&rules),
+        Some(Command::Rules(RulesCommand::Check { files })) => check_rules(&files),
+    }
+}
+
+/// A finished scan and the settings it ran with.
 struct Scanned {
-    setup: Setup,
+    settings: Settings,
     outcome: Outcome,
-    roots: Vec<PathBuf>,
-    provenance: Option<Provenance>,
 }
 
 impl Scanned {
-    fn report(self, common: &super::args::CommonArgs) -> u8 {
-        report(
-            common,
-            self.setup.scanner.engine.rules(),
+    /// Resolves settings for `source` and scans it. The configuration is looked for
+    /// from `start`; finding paths are relative to `base`.
+    fn run(
+        source: &Source,
+        args: (&super::args::CommonArgs, &WalkArgs),
+        start: &Path,
+        base: &Path,
+        baseline: UseBaseline,
+    ) -> Result<Scanned, Error> {
+        let (common, walk) = args;
+        let settings = resolve(common, walk, start, base, baseline)?;
+        let line = settings
+            .report
+            .progress_line
+            .then(|| ProgressLine::start(settings.scan.progress.clone()));
+        let outcome = pipeline::scan(source, &settings.scan);
+        drop(line);
+        Ok(Scanned {
+            outcome: outcome?,
+            settings,
+        })
+    }
+
+    /// Reports the outcome the way every command does.
+    fn report(&self) -> Result<Status, Error> {
+        output::report(
+            &self.settings.report,
+            self.settings.scan.engine.rules(),
             &self.outcome,
-            self.roots,
-            self.provenance,
         )
     }
 }
 
 /// `keyscan [scan] PATH...`
-pub fn run_scan(args: &ScanArgs) -> u8 {
-    scan_tree(args, UseBaseline::Yes)
-        .map_or_else(|code| code, |scanned| scanned.report(&args.common))
+fn scan(args: &ScanArgs) -> Result<Status, Error> {
+    scan_tree(args, UseBaseline::Yes)?.report()
 }
 
 /// `keyscan git [REPO]`
-pub fn run_git(args: &GitArgs) -> u8 {
-    scan_git(args, UseBaseline::Yes)
-        .map_or_else(|code| code, |scanned| scanned.report(&args.common))
+fn scan_git(args: &GitArgs) -> Result<Status, Error> {
+    history(args, UseBaseline::Yes)?.report()
 }
 
-fn scan_tree(args: &ScanArgs, baseline: UseBaseline) -> Result<Scanned, u8> {
+fn scan_tree(args: &ScanArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
     if let Some(missing) = args
         .paths
         .iter()
         .find(|path| std::fs::symlink_metadata(path).is_err())
     {
-        return Err(fail(format_args!(
-            "{}: no such file or directory",
-            missing.display()
-        )));
+        return Err(Error::NotFound(missing.clone()));
     }
     let cwd = std::env::current_dir().unwrap_or_default();
-    let setup = setup(&args.common, &args.paths[0], &cwd, baseline)?;
-    let options = DirOptions {
-        limits: setup.limits,
-        no_ignore: args.no_ignore || setup.config.ignore_files == Some(false),
-        follow_symlinks: args.follow_symlinks || setup.config.follow_symlinks == Some(true),
-        threads: args.common.threads,
-    };
-    let outcome = scan::scan_dirs(&setup.scanner, &args.paths, &options);
-    Ok(Scanned {
-        setup,
-        outcome,
-        roots: args.paths.clone(),
-        provenance: None,
-    })
+    let source = Source::Paths(args.paths.clone());
+    let common = (&args.common, &args.walk);
+    Scanned::run(&source, common, &args.paths[0], &cwd, baseline)
 }
 
-fn scan_git(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, u8> {
-    let repo = git::open(&args.repo).map_err(fail)?;
+fn history(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
+    let repo = git::open(&args.repo)?;
     let root = git::root(&repo);
-    let setup = setup(&args.common, &root, &root, baseline)?;
     let selection = match (&args.branch, &args.range) {
         (Some(branch), _) => Selection::Revision(branch.clone()),
         (None, Some(range)) => Selection::Range(range.clone()),
         (None, None) => Selection::All,
     };
-    let options = HistoryOptions {
+    let scope = HistoryScope {
         selection,
         since: args.since,
         max_commits: args.max_commits,
-        limits: setup.limits,
-        threads: args.common.threads,
     };
-    let progress = Arc::new(Progress::default());
-    let line = (io::stderr().is_terminal() && !args.common.quiet)
-        .then(|| ProgressLine::start(Arc::clone(&progress)));
-    let scanned = scan::scan_history(&setup.scanner, &repo, &options, &progress);
-    drop(line);
-    let outcome = scanned.map_err(fail)?;
-    Ok(Scanned {
-        setup,
-        outcome,
-        roots: vec![root],
-        provenance: Some(git::provenance(&repo)),
-    })
+    let source = Source::History { repo, scope };
+    let common = (&args.common, &WalkArgs::default());
+    Scanned::run(&source, common, &root, &root, baseline)
 }
 
 /// `keyscan staged [FILE...]`
-pub fn run_staged(args: &StagedArgs) -> u8 {
-    let repo = match git::open(Path::new(".")) {
-        Ok(repo) => repo,
-        Err(err) => {
-            return fail(format_args!(
-                "{err}; run `keyscan staged` inside the repository"
-            ));
-        }
-    };
+fn staged(args: &StagedArgs) -> Result<Status, Error> {
+    let repo = inside_repository("staged")?;
     let root = git::root(&repo);
-    let setup = match setup(&args.common, &root, &root, UseBaseline::Yes) {
-        Ok(setup) => setup,
-        Err(code) => return code,
+    let source = Source::Staged {
+        repo,
+        files: args.files.clone(),
     };
-    match scan::scan_staged(&setup.scanner, &repo, &args.files, setup.limits) {
-        Ok(outcome) => {
-            let code = report(
-                &args.common,
-                setup.scanner.engine.rules(),
-                &outcome,
-                vec![root],
-                None,
-            );
-            if code == EXIT_FINDINGS {
-                eprintln!(
-                    "keyscan: commit refused: the staged changes hold the secrets above. Remove \
-                     them, `git add` the files again, and revoke any key that was ever pushed. \
-                     A false positive: add `keyscan:allow` to its line."
-                );
-            }
-            code
-        }
-        Err(err) => fail(err),
+    let common = (&args.common, &WalkArgs::default());
+    let status = Scanned::run(&source, common, &root, &root, UseBaseline::Yes)?.report()?;
+    if status == Status::Findings {
+        eprintln!(
+            "keyscan: commit refused: the staged changes hold the secrets above. Remove \
+             them, `git add` the files again, and revoke any key that was ever pushed. \
+             A false positive: add `keyscan:allow` to its line."
+        );
     }
+    Ok(status)
+}
+
+/// The repository around the working directory, for a `command` that runs inside one.
+fn inside_repository(command: &str) -> Result<git2::Repository, Error> {
+    git::open(Path::new(".")).map_err(|err| {
+        Error::Git(format!(
+            "{err}; run `keyscan {command}` inside the repository"
+        ))
+    })
 }
 
 /// `keyscan baseline [PATH... | git ...] [-o FILE] [--prune]`
-pub fn run_baseline(args: &BaselineArgs) -> u8 {
-    let (scanned, common, prune) = match &args.git {
+fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
+    let (scanned, output, prune) = match &args.git {
         Some(BaselineGit::Git { prune, args }) => {
-            (scan_git(args, UseBaseline::No), &args.common, *prune)
+            (history(args, UseBaseline::No)?, &args.common.output, *prune)
         }
         None => (
-            scan_tree(&args.scan, UseBaseline::No),
-            &args.scan.common,
+            scan_tree(&args.scan, UseBaseline::No)?,
+            &args.scan.common.output,
             args.prune,
         ),
     };
-    let scanned = match scanned {
-        Ok(scanned) => scanned,
-        Err(code) => return code,
-    };
-    print_notes(&scanned.outcome);
-    if scanned.outcome.is_incomplete() {
-        return fail("the scan is incomplete (see above); the baseline was not written");
+    let outcome = &scanned.outcome;
+    print_notes(outcome);
+    if outcome.is_incomplete() {
+        return Err(Error::Incomplete {
+            consequence: "the baseline was not written",
+        });
     }
-    let path = common
-        .output
+    let path = output
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE));
-    let current = Baseline::from_findings(
-        &scanned.outcome.findings,
-        scanned.setup.scanner.engine.rules(),
-    );
     let (baseline, message) = if prune {
-        let existing = match Baseline::load(&path) {
-            Ok(existing) => existing,
-            Err(err) => return fail(err),
-        };
-        let pruned = existing.pruned(&scanned.outcome.findings);
+        let existing = Baseline::load(&path)?;
+        let pruned = existing.pruned(&outcome.findings);
         let dropped = existing.len() - pruned.len();
         let message = format!(
             "kept {} entries, dropped {dropped} that no longer match",
@@ -190,69 +186,49 @@ pub fn run_baseline(args: &BaselineArgs) -> u8 {
         );
         (pruned, message)
     } else {
+        let rules = scanned.settings.scan.engine.rules();
+        let current = Baseline::from_findings(&outcome.findings, rules);
         let message = format!("recorded {} findings", current.len());
         (current, message)
     };
-    match std::fs::write(&path, baseline.to_text()) {
-        Ok(()) => {
-            println!("{}: {message}", path.display());
-            EXIT_CLEAN
-        }
-        Err(err) => fail(format_args!("cannot write {}: {err}", path.display())),
-    }
+    std::fs::write(&path, baseline.to_text())
+        .map_err(|err| Error::io("cannot write", &path, err))?;
+    println!("{}: {message}", path.display());
+    Ok(Status::Clean)
 }
 
 /// `keyscan config init`
-pub fn config_init() -> u8 {
+fn config_init() -> Result<Status, Error> {
     let path = Path::new(CONFIG_FILE);
     if path.exists() {
-        return fail(format_args!(
-            "{CONFIG_FILE} already exists; keyscan did not touch it"
-        ));
+        return Err(Error::Exists {
+            path: path.to_path_buf(),
+            advice: None,
+        });
     }
-    match std::fs::write(path, TEMPLATE) {
-        Ok(()) => {
-            println!(
-                "wrote {CONFIG_FILE}: every setting is commented out, uncomment what you need"
-            );
-            EXIT_CLEAN
-        }
-        Err(err) => fail(format_args!("cannot write {CONFIG_FILE}: {err}")),
-    }
+    std::fs::write(path, TEMPLATE).map_err(|err| Error::io("cannot write", path, err))?;
+    println!("wrote {CONFIG_FILE}: every setting is commented out, uncomment what you need");
+    Ok(Status::Clean)
 }
 
 /// `keyscan install-hook [--force]`
-pub fn install_hook(force: bool) -> u8 {
-    let repo = match git::open(Path::new(".")) {
-        Ok(repo) => repo,
-        Err(err) => {
-            return fail(format_args!(
-                "{err}; run `keyscan install-hook` inside the repository"
-            ));
-        }
-    };
+fn install_hook(force: bool) -> Result<Status, Error> {
+    let repo = inside_repository("install-hook")?;
     let binary = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("keyscan"));
-    match keyscan::hook::install_pre_commit(&repo, &binary, force) {
-        Ok(hook) => {
-            println!(
-                "installed {}: commits that add secrets will be refused",
-                hook.display()
-            );
-            EXIT_CLEAN
-        }
-        Err(err) => fail(err),
-    }
+    let hook = keyscan::hook::install_pre_commit(&repo, &binary, force)?;
+    println!(
+        "installed {}: commits that add secrets will be refused",
+        hook.display()
+    );
+    Ok(Status::Clean)
 }
 
 /// `keyscan rules list [--rules PATH]`
-pub fn list_rules(extra: &[PathBuf]) -> u8 {
-    let rules = match load_rules(&RuleOptions {
+fn list_rules(extra: &[PathBuf]) -> Result<Status, Error> {
+    let rules = load_rules(&RuleOptions {
         builtin: true,
         paths: extra.to_vec(),
-    }) {
-        Ok(rules) => rules,
-        Err(code) => return code,
-    };
+    })?;
     let mut out = io::stdout().lock();
     let width = rules
         .rules()
@@ -266,29 +242,26 @@ pub fn list_rules(extra: &[PathBuf]) -> u8 {
             rule.id,
             rule.severity.as_str(),
             rule.confidence.as_str(),
-            rule.provider,
-            rule.source,
+            printable(&rule.provider),
+            printable(&rule.source.to_string()),
         );
         if writeln!(out, "{line}").is_err() {
             break;
         }
     }
-    EXIT_CLEAN
+    Ok(Status::Clean)
 }
 
 /// `keyscan rules check FILE...`
-pub fn check_rules(files: &[PathBuf]) -> u8 {
-    let rules = match load_rules(&RuleOptions {
+fn check_rules(files: &[PathBuf]) -> Result<Status, Error> {
+    let rules = load_rules(&RuleOptions {
         builtin: false,
         paths: files.to_vec(),
-    }) {
-        Ok(rules) => rules,
-        Err(code) => return code,
-    };
+    })?;
     let engine = Engine::new(rules);
     let problems = check_examples(&engine);
-    for problem in &problems {
-        error(problem);
+    if !problems.is_empty() {
+        return Err(Error::Rules(problems));
     }
     let examples: usize = engine.rules().iter().map(|rule| rule.examples.len()).sum();
     let counter: usize = engine
@@ -296,14 +269,9 @@ pub fn check_rules(files: &[PathBuf]) -> u8 {
         .iter()
         .map(|rule| rule.counterexamples.len())
         .sum();
-    if problems.is_empty() {
-        println!(
-            "ok: {} rules, {examples} examples, {counter} counterexamples",
-            engine.rules().len()
-        );
-        EXIT_CLEAN
-    } else {
-        eprintln!("keyscan: {} problems in rule files", problems.len());
-        EXIT_ERROR
-    }
+    println!(
+        "ok: {} rules, {examples} examples, {counter} counterexamples",
+        engine.rules().len()
+    );
+    Ok(Status::Clean)
 }

@@ -1,29 +1,42 @@
-//! The `keyscan` command line, split by job: arguments, setup, commands, output.
+//! The `keyscan` command line, split by job: arguments, settings resolution, commands,
+//! output, the progress line and the crash report.
 
-use keyscan::report::text::printable_message;
+use std::fmt::Display;
+use std::process::ExitCode;
+
+use keyscan::text::printable_message;
 
 pub mod args;
 pub mod commands;
 pub mod crash;
 mod output;
-mod setup;
+mod progress;
+mod settings;
 
-/// Exit code: the scan ran and found nothing.
-pub const EXIT_CLEAN: u8 = 0;
-/// Exit code: the scan found secrets.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit code: bad input or an incomplete result.
-pub const EXIT_ERROR: u8 = 2;
-
-/// Prints one error and returns the error exit code.
-pub fn fail(message: impl std::fmt::Display) -> u8 {
-    error(message);
-    EXIT_ERROR
+/// How a command ended, as its exit code says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// 0: the scan ran and found nothing (or a command that is not a scan succeeded).
+    Clean,
+    /// 1: the scan found secrets.
+    Findings,
+    /// 2: bad input, an error, or an incomplete result.
+    Error,
 }
 
-/// Prints one error, its untrusted parts (paths, quoted file content) unable to drive
-/// the terminal.
-pub fn error(message: impl std::fmt::Display) {
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(match status {
+            Status::Clean => 0,
+            Status::Findings => 1,
+            Status::Error => 2,
+        })
+    }
+}
+
+/// Prints one error line, its untrusted parts (paths, quoted file content) unable to
+/// drive the terminal.
+pub fn print_error(message: impl Display) {
     let message = message.to_string();
     eprintln!("keyscan: error: {}", printable_message(&message));
 }

@@ -1,57 +1,35 @@
-//! Writing a scan's outcome: warnings to standard error, the report where asked, and
-//! the exit code.
+//! Reporting a scan's outcome, the same way for every command: warnings to standard
+//! error, the report where asked, a last line if the result is incomplete, and the
+//! exit status.
 
 use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{self, BufWriter, Write};
 
-use keyscan::report::text::printable;
-use keyscan::report::{self, ReportOptions};
+use keyscan::Error;
+use keyscan::outcome::{Level, Outcome};
+use keyscan::report;
 use keyscan::rules::Rule;
-use keyscan::scan::{Level, Outcome};
-use keyscan::source::git::Provenance;
+use keyscan::text::printable;
 
-use super::args::{ColorChoice, CommonArgs};
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error, fail};
+use super::Status;
+use super::settings::Report;
 
 /// Prints warnings and errors, writes the report, says on standard error whether the
-/// result is incomplete, and returns the exit code.
-pub fn report(
-    common: &CommonArgs,
-    rules: &[Rule],
-    outcome: &Outcome,
-    roots: Vec<PathBuf>,
-    provenance: Option<Provenance>,
-) -> u8 {
+/// result is incomplete, and returns the exit status.
+pub fn report(settings: &Report, rules: &[Rule], outcome: &Outcome) -> Result<Status, Error> {
     print_notes(outcome);
-    let to_terminal = common.output.is_none() && io::stdout().is_terminal();
-    let color = match common.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
-    let options = ReportOptions {
-        show_secrets: common.show_secrets,
-        color,
-        verbose: common.verbose,
-        all_rules: common.sarif_all_rules,
-        roots,
-        provenance,
-    };
     // A closed pipe (`keyscan | head`) is the reader's choice, not an error.
-    if let Err(err) = write_report(common, rules, outcome, &options)
-        && err.kind() != io::ErrorKind::BrokenPipe
+    if let Err(source) = write_report(settings, rules, outcome)
+        && source.kind() != io::ErrorKind::BrokenPipe
     {
-        let target = common
-            .output
-            .as_ref()
-            .map_or("standard output".into(), |p| p.display().to_string());
-        return fail(format_args!("cannot write the report to {target}: {err}"));
+        return Err(Error::Io {
+            action: "cannot write the report to",
+            path: settings.output.clone(),
+            source,
+        });
     }
     print_incomplete(outcome);
-    exit_code(outcome)
+    Ok(status(outcome))
 }
 
 /// Warnings and errors about paths, on standard error. Paths come from the scanned
@@ -77,7 +55,7 @@ pub fn print_notes(outcome: &Outcome) {
 
 /// The last line on standard error when content went unscanned, whatever the format:
 /// how much, and that the findings cannot be trusted to be all there are.
-pub fn print_incomplete(outcome: &Outcome) {
+fn print_incomplete(outcome: &Outcome) {
     let unscanned = outcome
         .notes
         .iter()
@@ -89,34 +67,29 @@ pub fn print_incomplete(outcome: &Outcome) {
         } else {
             &format!("{unscanned} paths were")
         };
-        error(format_args!(
+        super::print_error(format_args!(
             "incomplete result: {what} not scanned (errors above), so there may be secrets \
              this report does not show. Fix or exclude what failed and scan again."
         ));
     }
 }
 
-/// 2 when the result is incomplete, else 1 with findings, else 0.
-fn exit_code(outcome: &Outcome) -> u8 {
+/// Incomplete when content went unscanned, else findings or clean.
+fn status(outcome: &Outcome) -> Status {
     if outcome.is_incomplete() {
-        EXIT_ERROR
+        Status::Error
     } else if outcome.findings.is_empty() {
-        EXIT_CLEAN
+        Status::Clean
     } else {
-        EXIT_FINDINGS
+        Status::Findings
     }
 }
 
-fn write_report(
-    common: &CommonArgs,
-    rules: &[Rule],
-    outcome: &Outcome,
-    options: &ReportOptions,
-) -> io::Result<()> {
-    let mut out: Box<dyn Write> = match &common.output {
+fn write_report(settings: &Report, rules: &[Rule], outcome: &Outcome) -> io::Result<()> {
+    let mut out: Box<dyn Write> = match &settings.output {
         Some(path) => Box::new(BufWriter::new(File::create(path)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    report::write(common.format, &mut out, rules, outcome, options)?;
+    report::write(settings.format, &mut out, rules, outcome, &settings.options)?;
     out.flush()
 }

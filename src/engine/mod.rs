@@ -1,19 +1,20 @@
 //! The matching engine: pure, thread-safe, no I/O. Given bytes, it returns the
 //! secrets the rule set finds in them.
 
+mod check;
 mod filters;
 mod pairing;
-mod position;
 mod prefilter;
 mod validate;
 
 use std::ops::Range;
 
+pub use check::check_examples;
 pub use filters::{is_placeholder, shannon_entropy};
-pub use position::{LineCursor, Position, line_bounds, line_of};
 pub use validate::is_valid;
 
 use crate::rules::{Rule, RuleSet};
+use crate::text::Position;
 use prefilter::Prefilter;
 
 /// One secret found in a blob.
@@ -323,6 +324,6 @@ counterexamples = ["x-signed: short"]
 
     #[test]
     fn test_rules_pass_their_own_examples() {
-        assert_eq!(crate::rules::check_examples(&engine()), vec![]);
+        assert_eq!(check_examples(&engine()), vec![]);
     }
 }

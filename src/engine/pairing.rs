@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::position::{Position, positions};
 use super::{Candidate, Match, PairedId};
 use crate::rules::{Confidence, Rule};
+use crate::text::{Position, positions};
 
 /// A candidate with its positions, before overlaps are resolved.
 struct Located {

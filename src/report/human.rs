@@ -2,10 +2,11 @@
 
 use std::io::{self, Write};
 
-use super::text::printable;
 use super::{ReportOptions, shown};
+use crate::finding::Origin;
+use crate::outcome::{Level, Outcome, Stats};
 use crate::rules::{Rule, Severity};
-use crate::scan::{Level, Outcome, Stats};
+use crate::text::printable;
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -34,7 +35,7 @@ pub fn write(
             out,
             "{}{}:{}:{}{}  {}{}{}  {}  {}",
             paint(BOLD),
-            printable(&finding.origin.path.to_string_lossy()),
+            printable(&finding.origin.path().to_string_lossy()),
             finding.start.line,
             finding.start.column,
             paint(RESET),
@@ -60,8 +61,13 @@ pub fn write(
                 printable(&shown(&pair.value, options)),
             )?;
         }
-        if let Some(commit) = &finding.origin.commit {
-            let history = if finding.origin.history_only {
+        if let Origin::GitBlob {
+            commit,
+            history_only,
+            ..
+        } = &finding.origin
+        {
+            let history = if *history_only {
                 "  (history only: not in HEAD)"
             } else {
                 ""

@@ -5,9 +5,10 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::stream::{Streamed, WithField};
-use super::{Finding, ReportOptions, shown};
+use super::{ReportOptions, redact, shown};
+use crate::finding::{Finding, Origin};
+use crate::outcome::Outcome;
 use crate::rules::Rule;
-use crate::scan::Outcome;
 
 /// One JSON document: tool, notes, stats, and the findings written one at a time.
 pub fn write(
@@ -68,20 +69,25 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
         "provider": rule.provider,
         "severity": finding.severity,
         "confidence": finding.confidence,
-        "path": finding.origin.path.to_string_lossy(),
+        "path": finding.origin.path().to_string_lossy(),
         "line": finding.start.line,
         "column": finding.start.column,
         "end_line": finding.end.line,
         "end_column": finding.end.column,
-        "redacted": super::redact(&finding.secret),
+        "redacted": redact(&finding.secret),
         "fingerprint": finding.fingerprint,
     });
     if options.show_secrets {
         value["secret"] = json!(finding.secret);
     }
-    if let Some(commit) = &finding.origin.commit {
+    if let Origin::GitBlob {
+        commit,
+        history_only,
+        ..
+    } = &finding.origin
+    {
         value["commit"] = json!(commit.as_ref());
-        value["history_only"] = json!(finding.origin.history_only);
+        value["history_only"] = json!(history_only);
     }
     if let Some(pair) = &finding.pair {
         value["pair"] = json!({

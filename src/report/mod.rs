@@ -1,24 +1,24 @@
-//! Reports: the finding model and the output formats. Reporters only format;
+//! Reports: redaction and the output formats. Reporters only format an [`Outcome`];
 //! nothing upstream knows which format was asked for.
 
-mod finding;
 mod human;
 mod json;
+mod redact;
 mod sarif;
 mod stream;
-pub mod text;
 
+use std::fmt;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::str::FromStr;
 
-pub use finding::{Finding, PairedFinding, fingerprint, redact};
+pub use redact::redact;
 
+use crate::outcome::Outcome;
 use crate::rules::Rule;
-use crate::scan::Outcome;
-use crate::source::git::Provenance;
+use redact::shown;
 
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Readable text with a summary, coloured on a terminal.
     Human,
@@ -28,6 +28,45 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
     Sarif,
+}
+
+impl Format {
+    /// Every format, in the order help lists them.
+    pub const ALL: [Format; 4] = [Format::Human, Format::Json, Format::Jsonl, Format::Sarif];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+        }
+    }
+}
+
+/// A format name keyscan does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(String);
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = Format::ALL.iter().map(|format| format.name()).collect();
+        write!(f, "unknown format {:?}; use {}", self.0, names.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(name: &str) -> Result<Format, UnknownFormat> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.name() == name)
+            .ok_or_else(|| UnknownFormat(name.to_owned()))
+    }
 }
 
 /// Choices that affect how a report is written.
@@ -41,10 +80,6 @@ pub struct ReportOptions {
     pub verbose: bool,
     /// Describe every rule in SARIF, not only those that fired.
     pub all_rules: bool,
-    /// The scanned roots; SARIF locations are relative to the first.
-    pub roots: Vec<PathBuf>,
-    /// For git scans: the repository's origin and revision.
-    pub provenance: Option<Provenance>,
 }
 
 /// Writes `outcome` in `format`.
@@ -63,11 +98,16 @@ pub fn write(
     }
 }
 
-/// What a report shows of a secret: redacted unless the user asked to see it.
-fn shown(secret: &str, options: &ReportOptions) -> String {
-    if options.show_secrets {
-        secret.to_owned()
-    } else {
-        redact(secret)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_is_named_and_parsed_back() {
+        for format in Format::ALL {
+            assert_eq!(format.name().parse::<Format>(), Ok(format));
+        }
+        let err = "xml".parse::<Format>().unwrap_err().to_string();
+        assert_eq!(err, "unknown format \"xml\"; use human, json, jsonl, sarif");
     }
 }

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::stream::{Streamed, WithField};
-use super::{Finding, ReportOptions, shown};
+use super::{ReportOptions, shown};
+use crate::finding::{Finding, Origin};
+use crate::outcome::{Level, Outcome, Provenance};
 use crate::rules::{Rule, Severity};
-use crate::scan::{Level, Outcome};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/keyscan/keyscan";
@@ -34,7 +35,7 @@ pub fn write(
         fired.dedup();
         fired
     };
-    let base = Base::new(&options.roots);
+    let base = Base::new(&outcome.roots);
     let notifications: Vec<Value> = outcome
         .notes
         .iter()
@@ -66,7 +67,11 @@ pub fn write(
     if let Some(root) = &base.root {
         run["originalUriBaseIds"] = json!({ SRCROOT: { "uri": directory_uri(root) } });
     }
-    if let Some(provenance) = version_control_provenance(options) {
+    if let Some(provenance) = outcome
+        .provenance
+        .as_ref()
+        .and_then(version_control_provenance)
+    {
         run["versionControlProvenance"] = provenance;
     }
     // The results, the one part that grows with the input, are written one at a time.
@@ -94,8 +99,7 @@ pub fn write(
 }
 
 /// `versionControlProvenance` for git scans of a repository with an `origin` remote.
-fn version_control_provenance(options: &ReportOptions) -> Option<Value> {
-    let provenance = options.provenance.as_ref()?;
+fn version_control_provenance(provenance: &Provenance) -> Option<Value> {
     let mut details = json!({ "repositoryUri": provenance.repository_uri.as_ref()?, "mappedTo": { "uriBaseId": SRCROOT } });
     if let Some(revision) = &provenance.revision_id {
         details["revisionId"] = json!(revision);
@@ -175,10 +179,15 @@ fn result(
             "column": pair.start.column,
         });
     }
-    if let Some(commit) = &finding.origin.commit {
+    if let Origin::GitBlob {
+        commit,
+        history_only,
+        ..
+    } = &finding.origin
+    {
         message.push_str(&format!(" (introduced in commit {})", &commit.id[..12]));
         properties["commit"] = json!(commit.as_ref());
-        properties["historyOnly"] = json!(finding.origin.history_only);
+        properties["historyOnly"] = json!(history_only);
     }
     json!({
         "ruleId": rule.id,
@@ -187,7 +196,7 @@ fn result(
         "message": { "text": message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": base.location(&finding.origin.path, &finding.origin.relative),
+                "artifactLocation": base.location(finding.origin.path(), finding.origin.relative()),
                 "region": {
                     "startLine": finding.start.line,
                     "startColumn": finding.start.column,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::schema::{RawRule, RuleFile};
 use super::{Pairing, Pattern, Rule, RuleOptions, RuleSet};
-use crate::engine::line_of;
+use crate::text::line_of;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 

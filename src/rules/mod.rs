@@ -1,7 +1,7 @@
-//! Rules: the schema of rule files, loading and compiling them, and checking
-//! their examples.
+//! Rules: the schema of rule files, loading them and compiling their patterns. A leaf
+//! of the crate: it knows nothing of the engine that runs them (which checks their
+//! examples, `engine::check_examples`) or of where blobs come from.
 
-mod check;
 mod load;
 mod pattern;
 mod schema;
@@ -11,7 +11,6 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use check::check_examples;
 pub use load::{RuleProblem, RuleSource, load_rule_set, parse_rule_file};
 pub use pattern::Pattern;
 

@@ -11,7 +11,9 @@ use ignore::{DirEntry, WalkBuilder, WalkState};
 use memmap2::Mmap;
 
 use super::handover::{Handover, collected};
-use super::{Blob, Limits, Origin, Skip, Visitor, describe_io};
+use super::{Blob, Limits, Skip, Visitor};
+use crate::error::describe_io;
+use crate::finding::Origin;
 
 /// File name of keyscan's own ignore file, in gitignore syntax.
 pub const IGNORE_FILE: &str = ".keyscanignore";
@@ -24,8 +26,8 @@ const MMAP_THRESHOLD: u64 = 4 << 20;
 pub struct DirOptions {
     /// Size cap and binary handling.
     pub limits: Limits,
-    /// Scan everything: ignore no .gitignore, .ignore or .keyscanignore.
-    pub no_ignore: bool,
+    /// Honour .gitignore, .ignore and .keyscanignore.
+    pub ignore_files: bool,
     /// Follow symbolic links.
     pub follow_symlinks: bool,
     /// Worker threads; 0 picks one per core.
@@ -53,13 +55,13 @@ where
 {
     let mut builder = WalkBuilder::new(root);
     builder
-        .standard_filters(!options.no_ignore)
+        .standard_filters(options.ignore_files)
         .hidden(false)
         .require_git(false)
         .follow_links(options.follow_symlinks)
         .threads(options.threads)
         .filter_entry(|entry| !is_git_dir(entry));
-    if !options.no_ignore {
+    if options.ignore_files {
         builder.add_custom_ignore_filename(IGNORE_FILE);
     }
     builder.build_parallel().run(|| {
@@ -190,8 +192,10 @@ impl<V: Visitor, F: Fn() -> V> Worker<'_, V, F> {
         } else {
             relative.to_path_buf()
         };
-        let shown = path.strip_prefix(".").unwrap_or(path).to_path_buf();
-        Origin::file(shown, relative)
+        Origin::File {
+            path: path.strip_prefix(".").unwrap_or(path).to_path_buf(),
+            relative,
+        }
     }
 }
 

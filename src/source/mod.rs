@@ -1,56 +1,17 @@
-//! Sources: everything that does I/O to produce blobs for the engine.
+//! Sources: everything that does I/O to produce blobs for the engine, each blob with
+//! its [`Origin`]. A source knows nothing of the engine, the findings' filters or the
+//! reports.
 
 pub mod dir;
 pub mod git;
 mod handover;
+pub mod progress;
 
 use std::fmt;
-use std::io;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-/// Where a blob was seen.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Origin {
-    /// The path as the user will recognise it (relative to the working directory
-    /// when the scanned root was given relative).
-    pub path: PathBuf,
-    /// The path relative to the scanned root it was found under.
-    pub relative: PathBuf,
-    /// For git history: the commit that introduced this content at this path.
-    pub commit: Option<Arc<CommitInfo>>,
-    /// For git history: the content is no longer in the tree of `HEAD`.
-    pub history_only: bool,
-}
-
-impl Origin {
-    /// An origin in a directory tree: shown as `path`, found at `relative` under its root.
-    pub fn file(path: PathBuf, relative: PathBuf) -> Origin {
-        Origin {
-            path,
-            relative,
-            commit: None,
-            history_only: false,
-        }
-    }
-}
-
-/// The commit a blob was first seen in; serialized as reports show it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct CommitInfo {
-    /// Full hexadecimal commit id.
-    pub id: String,
-    /// Author name.
-    pub author: String,
-    /// Author e-mail address.
-    pub email: String,
-    /// Author date, ISO 8601 with the author's UTC offset.
-    pub date: String,
-    /// Position in the walk, oldest first: which of two commits came first.
-    #[serde(skip)]
-    pub order: usize,
-}
+use crate::finding::Origin;
 
 /// Content to scan and where it came from.
 #[derive(Debug)]
@@ -117,20 +78,6 @@ impl fmt::Display for Skip {
                 f.write_str("git LFS pointer; the content is not in the repository")
             }
         }
-    }
-}
-
-/// An I/O error in words a person can act on: what went wrong and, where the cause
-/// is not obvious, what to do about it.
-pub fn describe_io(err: &io::Error) -> String {
-    match err.kind() {
-        io::ErrorKind::PermissionDenied => "permission denied; give the user running keyscan \
-             read access, or exclude the path in .keyscanignore"
-            .to_owned(),
-        io::ErrorKind::InvalidFilename => "the path is longer than the operating system \
-             allows, so it cannot be opened; shorten it, or exclude it in .keyscanignore"
-            .to_owned(),
-        _ => err.to_string(),
     }
 }
 

@@ -18,11 +18,23 @@ pub fn iso8601(seconds: i64, offset_minutes: i32) -> String {
     )
 }
 
+/// A `--since` value that is not a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseDateError(String);
+
+impl std::fmt::Display for ParseDateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not a date like 2024-05-01", self.0)
+    }
+}
+
+impl std::error::Error for ParseDateError {}
+
 /// `YYYY-MM-DD` (UTC midnight) as seconds since the epoch.
-pub fn parse_date(text: &str) -> Result<i64, String> {
-    let bad = || format!("{text:?} is not a date like 2024-05-01");
+pub fn parse_date(text: &str) -> Result<i64, ParseDateError> {
+    let bad = || ParseDateError(text.to_owned());
     let mut parts = text.trim().splitn(3, '-');
-    let mut next = |max: u32| -> Result<u32, String> {
+    let mut next = |max: u32| -> Result<u32, ParseDateError> {
         let value: u32 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
         if value == 0 || value > max {
             Err(bad())

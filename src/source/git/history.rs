@@ -1,7 +1,7 @@
 //! Every blob reachable from the selected commits, each read once and attributed to
 //! the commit and path that introduced it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -11,9 +11,11 @@ use git2::{ErrorCode, ObjectType, Odb, Oid, Repository, Sort};
 use gix_hash::ObjectId;
 use rayon::prelude::*;
 
-use super::{GitError, commit_info, packed};
-use crate::progress::Progress;
-use crate::source::{Blob, CommitInfo, Limits, Origin, Skip, Visitor};
+use super::{commit_info, packed};
+use crate::error::Error;
+use crate::finding::{CommitInfo, Finding, Origin};
+use crate::source::progress::Progress;
+use crate::source::{Blob, Limits, Skip, Visitor};
 
 /// Git's file mode for a symbolic link: its blob is a link target, not content.
 const SYMLINK_MODE: i32 = 0o120000;
@@ -34,17 +36,13 @@ pub enum Selection {
 
 /// What part of history to scan.
 #[derive(Debug, Clone)]
-pub struct HistoryOptions {
+pub struct HistoryScope {
     /// Which commits.
     pub selection: Selection,
     /// Only commits made at or after this time (seconds since the epoch).
     pub since: Option<i64>,
     /// Only the most recent N commits of the selection.
     pub max_commits: Option<usize>,
-    /// Size cap and binary handling.
-    pub limits: Limits,
-    /// Worker threads; 0 picks one per core.
-    pub threads: usize,
 }
 
 /// A unique blob and where it was first seen.
@@ -81,13 +79,9 @@ impl Plan {
 /// commits before `since`) count as already seen, so a range reports only what its
 /// commits added. Trees already walked are skipped, so each commit costs only what it
 /// changed.
-pub fn plan(
-    repo: &Repository,
-    options: &HistoryOptions,
-    progress: &Progress,
-) -> Result<Plan, GitError> {
+pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Result<Plan, Error> {
     let git = |err: git2::Error| {
-        GitError(format!(
+        Error::Git(format!(
             "{}: cannot walk the history: {}",
             repo.path().display(),
             err.message()
@@ -102,7 +96,7 @@ pub fn plan(
     };
     // The commits the walk starts from (not for a range), to redo it if it fails.
     let mut tips = Vec::new();
-    match &options.selection {
+    match &scope.selection {
         Selection::All => {
             let references = repo.references().map_err(git)?;
             for reference in references.flatten() {
@@ -123,7 +117,7 @@ pub fn plan(
                 .map_err(|err| bad_revision(revision, &err))?;
             let commit = object.peel_to_commit().map_err(|_| {
                 let kind = object.kind().map_or("object", |kind| kind.str());
-                GitError(format!("{revision}: names a {kind}, not a commit"))
+                Error::Git(format!("{revision}: names a {kind}, not a commit"))
             })?;
             tips.push(commit.id());
             walk.push(commit.id()).map_err(git)?;
@@ -150,13 +144,13 @@ pub fn plan(
     if failed && !tips.is_empty() {
         commits = readable_commits(repo, &tips, &mut plan.skipped);
     }
-    if let Some(since) = options.since {
+    if let Some(since) = scope.since {
         commits.retain(|id| {
             repo.find_commit(*id)
                 .is_ok_and(|commit| commit.time().seconds() >= since)
         });
     }
-    if let Some(max) = options.max_commits {
+    if let Some(max) = scope.max_commits {
         commits.drain(..commits.len().saturating_sub(max));
     }
     let mut walker = TreeWalker {
@@ -205,30 +199,30 @@ pub fn plan(
 }
 
 /// Why `revision` names no commit, and where to look for names that do.
-fn bad_revision(revision: &str, err: &git2::Error) -> GitError {
+fn bad_revision(revision: &str, err: &git2::Error) -> Error {
     let reason = match err.code() {
         ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::InvalidSpec => {
             "no branch, tag or commit has this name (`git branch -a` and `git tag` list them)"
         }
         _ => err.message(),
     };
-    GitError(format!("{revision}: {reason}"))
+    Error::Git(format!("{revision}: {reason}"))
 }
 
 /// Why `range` could not be walked: which of its two ends is not a revision, or that
 /// it is not a range at all.
-fn bad_range(repo: &Repository, range: &str, err: &git2::Error) -> GitError {
+fn bad_range(repo: &Repository, range: &str, err: &git2::Error) -> Error {
     let Some((from, to)) = range.split_once("..") else {
-        return GitError(format!(
+        return Error::Git(format!(
             "{range}: not a range; give two revisions, like main..feature"
         ));
     };
     for end in [from, to].into_iter().filter(|end| !end.is_empty()) {
         if let Err(err) = repo.revparse_single(end) {
-            return GitError(format!("range {range}: {}", bad_revision(end, &err)));
+            return Error::Git(format!("range {range}: {}", bad_revision(end, &err)));
         }
     }
-    GitError(format!("{range}: {}", err.message()))
+    Error::Git(format!("{range}: {}", err.message()))
 }
 
 /// Every commit still readable from `tips`, oldest first by commit time, for when
@@ -351,26 +345,37 @@ fn all_blobs(repo: &Repository, root: Oid) -> HashSet<Oid> {
     blobs
 }
 
+/// How the planned blobs are read: what to skip, on how many threads, and the
+/// counters to bump.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading<'a> {
+    /// Size cap and binary handling.
+    pub limits: Limits,
+    /// Worker threads; 0 picks one per core.
+    pub threads: usize,
+    /// Blobs and bytes read so far.
+    pub progress: &'a Progress,
+}
+
 /// Reads the planned blobs in parallel and hands each to a visitor made by
 /// `make_visitor`. Returns the visitors.
 ///
 /// Packs that hold many planned blobs are decoded whole ([`packed`]); the rest are
 /// read by id, one repository handle per chunk of work.
-pub fn read<V, F>(
-    git_dir: &Path,
-    plan: &Plan,
-    options: &HistoryOptions,
-    progress: &Progress,
-    make_visitor: F,
-) -> Vec<V>
+pub fn read<V, F>(git_dir: &Path, plan: &Plan, reading: Reading<'_>, make_visitor: F) -> Vec<V>
 where
     V: Visitor,
     F: Fn() -> V + Sync,
 {
-    let threads = if options.threads == 0 {
+    let Reading {
+        limits,
+        threads,
+        progress,
+    } = reading;
+    let threads = if threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
-        options.threads
+        threads
     };
     let wanted: packed::Wanted = plan
         .sites
@@ -380,7 +385,7 @@ where
         .collect();
     let decode = packed::DecodeOptions {
         threads,
-        alloc_limit: alloc_limit(options.limits),
+        alloc_limit: alloc_limit(limits),
     };
     // A linked worktree's objects live in the main repository's directory.
     let common_dir = Repository::open(git_dir).map_or_else(
@@ -394,12 +399,12 @@ where
         &make_visitor,
         |visitor, at, data| {
             let site = &plan.sites[at];
-            let read = match options.limits.skip_size(data.len() as u64) {
+            let read = match limits.skip_size(data.len() as u64) {
                 Some(reason) => {
                     visitor.skipped(shown(site), reason);
                     0
                 }
-                None => deliver(site, data, plan, options.limits, visitor),
+                None => deliver(site, data, plan, limits, visitor),
             };
             progress.blob_read(read);
         },
@@ -422,7 +427,7 @@ where
         match odb {
             Ok(odb) => {
                 for site in sites {
-                    progress.blob_read(read_site(&odb, site, plan, options.limits, &mut visitor));
+                    progress.blob_read(read_site(&odb, site, plan, limits, &mut visitor));
                 }
             }
             Err(err) => {
@@ -504,10 +509,9 @@ fn deliver<V: Visitor>(
     } else if data.starts_with(LFS_POINTER) {
         visitor.skipped(shown(site), Skip::LfsPointer);
     } else {
-        let origin = Origin {
+        let origin = Origin::GitBlob {
             path: site.path.clone(),
-            relative: site.path.clone(),
-            commit: Some(Arc::clone(&site.commit)),
+            commit: Arc::clone(&site.commit),
             history_only: !plan.head_blobs.contains(&site.blob),
         };
         visitor.blob(Blob {
@@ -517,4 +521,46 @@ fn deliver<V: Visitor>(
         });
     }
     data.len() as u64
+}
+
+/// Keeps, of the findings of one secret at one path, the one in the earliest commit: a
+/// file whose other lines change is a new blob each time, but the secret in it was
+/// introduced once. It is history-only only if no version of it is in `HEAD`.
+/// Findings stay in report order.
+pub fn keep_first_introduction(findings: &mut Vec<Finding>) {
+    let blob = |finding: &Finding| match &finding.origin {
+        Origin::GitBlob {
+            commit,
+            history_only,
+            ..
+        } => (commit.order, !*history_only),
+        _ => (0, true),
+    };
+    // For each (path, secret): the earliest finding, and whether any version is in HEAD.
+    let mut groups: HashMap<(PathBuf, String), (usize, bool)> = HashMap::new();
+    for (index, finding) in findings.iter().enumerate() {
+        let key = (
+            finding.origin.path().to_path_buf(),
+            finding.fingerprint.clone(),
+        );
+        let (order, in_head) = blob(finding);
+        let group = groups.entry(key).or_insert((index, in_head));
+        if order < blob(&findings[group.0]).0 {
+            group.0 = index;
+        }
+        group.1 |= in_head;
+    }
+    let kept: HashMap<usize, bool> = groups.into_values().collect();
+    let mut index = 0;
+    findings.retain_mut(|finding| {
+        let verdict = kept.get(&index).copied();
+        index += 1;
+        match (verdict, &mut finding.origin) {
+            (Some(in_head), Origin::GitBlob { history_only, .. }) => {
+                *history_only = !in_head;
+                true
+            }
+            (verdict, _) => verdict.is_some(),
+        }
+    });
 }

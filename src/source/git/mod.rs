@@ -7,28 +7,19 @@ pub mod history;
 mod packed;
 pub mod staged;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use git2::{Commit, Repository};
 
-pub use date::parse_date;
+pub use date::{ParseDateError, parse_date};
 
-use super::CommitInfo;
-
-/// A repository that could not be opened or a revision that could not be resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GitError(pub String);
-
-impl fmt::Display for GitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+use crate::error::Error;
+use crate::finding::CommitInfo;
+use crate::outcome::Provenance;
 
 /// Opens the repository at or above `path` (a working tree, a `.git` directory or a
 /// bare repository).
-pub fn open(path: &Path) -> Result<Repository, GitError> {
+pub fn open(path: &Path) -> Result<Repository, Error> {
     // libgit2 re-hashes every object it reads; `git cat-file` does not. It cost ~30% of a
     // history scan, and zlib's own checksum still catches damaged objects.
     git2::opts::strict_hash_verification(false);
@@ -40,7 +31,7 @@ pub fn open(path: &Path) -> Result<Repository, GitError> {
             git2::ErrorCode::NotFound => "not a git repository, nor inside one",
             _ => err.message(),
         };
-        GitError(format!("{}: {reason}", path.display()))
+        Error::Git(format!("{}: {reason}", path.display()))
     })
 }
 
@@ -48,18 +39,6 @@ pub fn open(path: &Path) -> Result<Repository, GitError> {
 /// itself when it is bare.
 pub fn root(repo: &Repository) -> PathBuf {
     repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf()
-}
-
-/// Where a repository's origin and current commit are, for SARIF's
-/// `versionControlProvenance`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Provenance {
-    /// The `origin` remote's URL, with any user name or password removed.
-    pub repository_uri: Option<String>,
-    /// The commit `HEAD` points at.
-    pub revision_id: Option<String>,
-    /// The branch `HEAD` is on.
-    pub branch: Option<String>,
 }
 
 /// The provenance of `repo`.

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository};
 
-use super::GitError;
-use crate::source::{Blob, Limits, Origin, Skip, Visitor};
+use crate::error::Error;
+use crate::finding::Origin;
+use crate::source::{Blob, Limits, Skip, Visitor};
 
 /// A staged file: its staged content and the lines the commit adds to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,15 +34,15 @@ pub fn read(
     files: &[PathBuf],
     limits: Limits,
     visitor: &mut impl Visitor,
-) -> Result<(), GitError> {
+) -> Result<(), Error> {
     let workdir = repo.workdir().ok_or_else(|| {
-        GitError(format!(
+        Error::Git(format!(
             "{}: a bare repository has nothing staged",
             repo.path().display()
         ))
     })?;
     let git = |err: git2::Error| {
-        GitError(format!(
+        Error::Git(format!(
             "{}: cannot read the staged changes: {}",
             repo.path().display(),
             err.message()
@@ -171,9 +172,8 @@ fn deliver(
     {
         return visitor.skipped(path, reason);
     }
-    let origin = Origin::file(path.clone(), path);
     visitor.blob(Blob {
-        origin,
+        origin: Origin::Staged { path },
         data,
         lines,
     });

@@ -1,7 +1,8 @@
-//! Running a rule's examples and counterexamples through the engine.
+//! Running a rule's examples and counterexamples through the engine: the check
+//! `keyscan rules check` and the rule tests make of every rule file.
 
-use super::{Example, RuleProblem};
-use crate::engine::Engine;
+use super::Engine;
+use crate::rules::{Example, RuleProblem};
 
 /// Problems with the examples of every rule in `engine`: a pattern that does not
 /// compile, an example the rule does not

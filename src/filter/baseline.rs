@@ -3,12 +3,12 @@
 //! entry per line and without timestamps, so they merge cleanly.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::Finding;
+use crate::error::{Error, FileProblem};
+use crate::finding::Finding;
 use crate::rules::Rule;
 
 /// Format version written to and required in baseline files.
@@ -16,26 +16,6 @@ const VERSION: u32 = 1;
 
 /// What to do about a baseline keyscan cannot read.
 const REWRITE: &str = "fix it, or write a new one with `keyscan baseline`";
-
-/// A baseline that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaselineError {
-    /// The baseline file.
-    pub path: PathBuf,
-    /// The line the problem is on, when it is on one.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for BaselineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
-        }
-    }
-}
 
 /// One accepted finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,18 +52,16 @@ impl Baseline {
                 .or_insert_with(|| Entry {
                     fingerprint: finding.fingerprint.clone(),
                     rule_id: rules[finding.rule].id.clone(),
-                    path: finding.origin.path.to_string_lossy().into_owned(),
+                    path: finding.origin.path().to_string_lossy().into_owned(),
                 });
         }
         Baseline { entries }
     }
 
     /// Reads a baseline file.
-    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let error = |line: Option<usize>, message: String| BaselineError {
-            path: path.to_path_buf(),
-            line,
-            message,
+    pub fn load(path: &Path) -> Result<Baseline, Error> {
+        let error = |line: Option<usize>, message: String| {
+            Error::Baseline(FileProblem::new(path, line, message))
         };
         let text = std::fs::read_to_string(path)
             .map_err(|err| error(None, format!("cannot read: {err}")))?;

@@ -1,64 +1,41 @@
-//! Progress of a long scan: counters the scanning threads bump, and a line on a
-//! terminal that shows them.
+//! The progress line of a long scan: a [`Progress`]'s counters redrawn on standard
+//! error while the scan runs, and erased when it ends.
 
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use keyscan::source::progress::{Counts, Progress};
+
 /// How often the progress line is redrawn.
 const REDRAW: Duration = Duration::from_millis(250);
 
-/// Counters of a history scan, updated by the walking and reading threads.
-#[derive(Debug, Default)]
-pub struct Progress {
-    commits: AtomicU64,
-    blobs_total: AtomicU64,
-    blobs_done: AtomicU64,
-    bytes_done: AtomicU64,
-}
-
-impl Progress {
-    /// One more commit walked.
-    pub fn commit_walked(&self) {
-        self.commits.fetch_add(1, Relaxed);
+/// The progress line for `counts`, `elapsed` into reading.
+fn line(counts: Counts, elapsed: Duration) -> String {
+    let Counts {
+        commits,
+        blobs_total: total,
+        blobs_done: done,
+        bytes_done,
+    } = counts;
+    if total == 0 {
+        return format!("keyscan: walking history: {commits} commits");
     }
-
-    /// The walk is done: `blobs` unique blobs are to be read.
-    pub fn blobs_planned(&self, blobs: u64) {
-        self.blobs_total.store(blobs, Relaxed);
-    }
-
-    /// One more blob read, of `bytes` bytes.
-    pub fn blob_read(&self, bytes: u64) {
-        self.blobs_done.fetch_add(1, Relaxed);
-        self.bytes_done.fetch_add(bytes, Relaxed);
-    }
-
-    /// The progress line for the counters as they are, `elapsed` into reading.
-    fn line(&self, elapsed: Duration) -> String {
-        let commits = self.commits.load(Relaxed);
-        let total = self.blobs_total.load(Relaxed);
-        if total == 0 {
-            return format!("keyscan: walking history: {commits} commits");
-        }
-        let done = self.blobs_done.load(Relaxed);
-        let megabytes = self.bytes_done.load(Relaxed) as f64 / 1e6;
-        let seconds = elapsed.as_secs_f64().max(1e-3);
-        let eta = if done == 0 {
-            String::from("?")
-        } else {
-            format!(
-                "{:.0} s",
-                seconds * (total - done.min(total)) as f64 / done as f64
-            )
-        };
+    let megabytes = bytes_done as f64 / 1e6;
+    let seconds = elapsed.as_secs_f64().max(1e-3);
+    let eta = if done == 0 {
+        String::from("?")
+    } else {
         format!(
-            "keyscan: {commits} commits, {done}/{total} blobs, {megabytes:.1} MB at {:.1} MB/s, ETA {eta}",
-            megabytes / seconds
+            "{:.0} s",
+            seconds * (total - done.min(total)) as f64 / done as f64
         )
-    }
+    };
+    format!(
+        "keyscan: {commits} commits, {done}/{total} blobs, {megabytes:.1} MB at {:.1} MB/s, ETA {eta}",
+        megabytes / seconds
+    )
 }
 
 /// Shows a [`Progress`] on standard error until dropped, then erases the line.
@@ -77,12 +54,13 @@ impl ProgressLine {
             let (lock, wake) = &*signal;
             let mut stopped = lock.lock().unwrap_or_else(|poison| poison.into_inner());
             while !*stopped {
-                if reading_since.is_none() && progress.blobs_total.load(Relaxed) > 0 {
+                let counts = progress.snapshot();
+                if reading_since.is_none() && counts.blobs_total > 0 {
                     reading_since = Some(Instant::now());
                 }
                 let elapsed = reading_since.map_or(Duration::ZERO, |since| since.elapsed());
                 let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\r\x1b[K{}", progress.line(elapsed));
+                let _ = write!(err, "\r\x1b[K{}", line(counts, elapsed));
                 let _ = err.flush();
                 drop(err);
                 stopped = wake
@@ -119,13 +97,13 @@ mod tests {
         progress.commit_walked();
         progress.commit_walked();
         assert_eq!(
-            progress.line(Duration::from_secs(1)),
+            line(progress.snapshot(), Duration::from_secs(1)),
             "keyscan: walking history: 2 commits"
         );
         progress.blobs_planned(4);
         progress.blob_read(2_000_000);
         assert_eq!(
-            progress.line(Duration::from_secs(2)),
+            line(progress.snapshot(), Duration::from_secs(2)),
             "keyscan: 2 commits, 1/4 blobs, 2.0 MB at 1.0 MB/s, ETA 6 s"
         );
     }

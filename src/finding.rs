@@ -1,12 +1,17 @@
-//! The finding model: a match with its origin, fingerprint and redacted form.
+//! The finding model every stage after the engine shares: a secret, where it was
+//! seen ([`Origin`]), and its identities (fingerprint, line hash). It sits at the
+//! bottom of the crate: sources make origins, the pipeline makes findings, filters
+//! and reports read them.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::engine::{LineCursor, Match, Position};
-use crate::rules::{Confidence, Rule, Severity};
-use crate::source::Origin;
+use crate::rules::{Confidence, Severity};
+use crate::text::Position;
 
 /// A secret found in a blob, ready for reporting.
 #[derive(Debug, Clone)]
@@ -45,49 +50,67 @@ pub struct PairedFinding {
     pub value: String,
 }
 
-impl Finding {
-    /// Builds the findings of one blob from the engine's matches.
-    pub fn from_matches(
-        rules: &[Rule],
-        origin: &Origin,
-        data: &[u8],
-        matches: Vec<Match>,
-    ) -> Vec<Finding> {
-        // Matches come in position order: each line's bounds are found once.
-        let mut lines = LineCursor::new(data);
-        let mut findings: Vec<Finding> = matches
-            .into_iter()
-            .map(|found| {
-                let line = lines.line(found.secret.start);
-                let rule = &rules[found.rule];
-                let secret = String::from_utf8_lossy(&data[found.secret.clone()]).into_owned();
-                let pair = found.pair.map(|pair| PairedFinding {
-                    rule: pair.rule,
-                    start: pair.start,
-                    value: String::from_utf8_lossy(&data[pair.secret]).into_owned(),
-                });
-                let confidence = if pair.is_some() {
-                    Confidence::High
-                } else {
-                    rule.confidence
-                };
-                Finding {
-                    rule: found.rule,
-                    origin: origin.clone(),
-                    start: found.start,
-                    end: found.end,
-                    severity: rule.severity,
-                    confidence,
-                    fingerprint: fingerprint(&rule.id, &secret),
-                    line_hash: line_hash(data, line, found.secret),
-                    secret,
-                    pair,
-                }
-            })
-            .collect();
-        number_line_hashes(&mut findings);
-        findings
+/// Where a blob was seen: one variant per kind of source, so that a new source adds a
+/// variant rather than optional fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file of a directory tree.
+    File {
+        /// The path as the user will recognise it (relative to the working directory
+        /// when the scanned root was given relative).
+        path: PathBuf,
+        /// The path relative to the scanned root it was found under.
+        relative: PathBuf,
+    },
+    /// A blob of git history, at the commit and path that introduced it.
+    GitBlob {
+        /// The path in the commit's tree.
+        path: PathBuf,
+        /// The commit that introduced this content at this path.
+        commit: Arc<CommitInfo>,
+        /// The content is no longer in the tree of `HEAD`.
+        history_only: bool,
+    },
+    /// A file as it is staged for commit (or named to `keyscan staged`).
+    Staged {
+        /// The path relative to the working tree.
+        path: PathBuf,
+    },
+}
+
+impl Origin {
+    /// The path as reports show it.
+    pub fn path(&self) -> &Path {
+        match self {
+            Origin::File { path, .. } | Origin::GitBlob { path, .. } | Origin::Staged { path } => {
+                path
+            }
+        }
     }
+
+    /// The path relative to what was scanned: the scanned root, the repository.
+    pub fn relative(&self) -> &Path {
+        match self {
+            Origin::File { relative, .. } => relative,
+            Origin::GitBlob { path, .. } | Origin::Staged { path } => path,
+        }
+    }
+}
+
+/// The commit a blob was first seen in; serialized as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommitInfo {
+    /// Full hexadecimal commit id.
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Author e-mail address.
+    pub email: String,
+    /// Author date, ISO 8601 with the author's UTC offset.
+    pub date: String,
+    /// Position in the walk, oldest first: which of two commits came first.
+    #[serde(skip)]
+    pub order: usize,
 }
 
 /// `sha256("keyscan:v1", rule id, secret)` in hex, first 128 bits.
@@ -106,8 +129,9 @@ pub fn fingerprint(rule_id: &str, secret: &str) -> String {
 const LINE_HASH_CONTEXT: usize = 256;
 
 /// Hash of the whitespace-trimmed `line` around `secret` (up to [`LINE_HASH_CONTEXT`]
-/// bytes each side), with the secret itself left out.
-fn line_hash(data: &[u8], line: Range<usize>, secret: Range<usize>) -> String {
+/// bytes each side), with the secret itself left out. [`number_line_hashes`] then
+/// tells apart findings whose lines hash alike.
+pub fn line_hash(data: &[u8], line: Range<usize>, secret: Range<usize>) -> String {
     let start = line
         .start
         .max(secret.start.saturating_sub(LINE_HASH_CONTEXT));
@@ -125,9 +149,10 @@ fn line_hash(data: &[u8], line: Range<usize>, secret: Range<usize>) -> String {
     hex(&hasher.finalize()[..8])
 }
 
-/// Appends `:N` to each line hash: the Nth finding with that hash in the blob.
-fn number_line_hashes(findings: &mut [Finding]) {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+/// Appends `:N` to each line hash: the Nth finding with that hash in one blob's
+/// findings.
+pub fn number_line_hashes(findings: &mut [Finding]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for finding in findings {
         let count = seen.entry(finding.line_hash.clone()).or_default();
         *count += 1;
@@ -139,41 +164,9 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The secret as reports show it: at most its first 4 characters (fewer for short
-/// secrets), then a fixed mask that reveals nothing about its length.
-pub fn redact(secret: &str) -> String {
-    let visible = (secret.chars().count() / 8).min(4);
-    let prefix: String = secret
-        .chars()
-        .take(visible)
-        .filter(|c| !c.is_control())
-        .collect();
-    format!("{prefix}********")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redaction_never_contains_the_secret() {
-        for secret in [
-            "short",
-            "q7Vz2LmN9pR4tX8w",
-            "ghp_FAKE0aB1cD2eF3gH4iJ5kL6mN7oP8q9rS0tU",
-        ] {
-            let shown = redact(secret);
-            assert!(!shown.contains(secret));
-            assert!(shown.ends_with("********"));
-            assert!(shown.chars().count() <= 12);
-        }
-        assert_eq!(redact("short"), "********");
-        assert_eq!(redact("q7Vz2LmN9pR4tX8w"), "q7********");
-        assert_eq!(
-            redact("ghp_FAKE0aB1cD2eF3gH4iJ5kL6mN7oP8q9rS0tU"),
-            "ghp_********"
-        );
-    }
 
     #[test]
     fn fingerprint_depends_on_rule_and_secret_only() {

@@ -1,0 +1,149 @@
+//! A scanning command's settings, resolved in one place: each value from its flag if
+//! given, else from the configuration file, else the default. Nothing after this
+//! looks at a flag or the configuration again.
+
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use keyscan::Error;
+use keyscan::config::{self, Config};
+use keyscan::engine::Engine;
+use keyscan::filter::Suppressor;
+use keyscan::filter::baseline::Baseline;
+use keyscan::pipeline;
+use keyscan::report::{Format, ReportOptions};
+use keyscan::rules::{RuleOptions, RuleSet, load_rule_set};
+use keyscan::source::Limits;
+use keyscan::source::progress::Progress;
+
+use super::args::{ColorChoice, CommonArgs, WalkArgs, switch};
+
+/// The size cap when neither the command line nor the configuration sets one.
+const DEFAULT_MAX_FILE_SIZE: u64 = 100_000_000;
+
+/// Whether the baseline filters findings: not when a baseline is being written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum UseBaseline {
+    Yes,
+    No,
+}
+
+/// Everything a scanning command runs and reports with.
+pub struct Settings {
+    /// What the scan runs with.
+    pub scan: pipeline::Settings,
+    /// How the outcome is reported.
+    pub report: Report,
+}
+
+/// How a scanning command reports.
+pub struct Report {
+    /// The format.
+    pub format: Format,
+    /// Where the report goes; `None` for standard output.
+    pub output: Option<PathBuf>,
+    /// Redaction, colour, verbosity and SARIF rule listing.
+    pub options: ReportOptions,
+    /// Whether a progress line is drawn on standard error.
+    pub progress_line: bool,
+}
+
+/// Resolves a scanning command's settings. The configuration is `--config`, else the
+/// nearest `.keyscan.toml` at or above `start`; relative finding paths are relative
+/// to `base`, which allowlisted path globs are matched from.
+pub fn resolve(
+    common: &CommonArgs,
+    walk: &WalkArgs,
+    start: &Path,
+    base: &Path,
+    baseline: UseBaseline,
+) -> Result<Settings, Error> {
+    let config = load_config(common, start)?;
+    let mut rule_paths = common.rules.clone();
+    rule_paths.extend(config.rule_paths.iter().cloned());
+    let rules = load_rules(&RuleOptions {
+        builtin: true,
+        paths: rule_paths,
+    })?;
+    let known: Vec<&str> = rules.rules().iter().map(|rule| rule.id.as_str()).collect();
+    let unknown = config.unknown_rule_ids(&known);
+    if !unknown.is_empty() {
+        return Err(Error::Config(unknown));
+    }
+    let rules = rules.select(|rule| config.runs_rule(&rule.id));
+    let suppressor = if common.no_suppress {
+        None
+    } else {
+        let accepted = match (
+            baseline,
+            common.baseline.as_ref().or(config.baseline.as_ref()),
+        ) {
+            (UseBaseline::Yes, Some(path)) => Baseline::load(path)?.fingerprints(),
+            _ => Default::default(),
+        };
+        Some(Suppressor {
+            allowlist: config.allowlist.clone(),
+            min_severity: config.min_severity,
+            baseline: accepted,
+            base: base.to_path_buf(),
+        })
+    };
+    let limits = Limits {
+        max_file_size: common
+            .max_file_size
+            .or(config.max_file_size)
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        scan_binaries: switch(common.scan_binaries, common.no_scan_binaries)
+            .or(config.scan_binaries)
+            .unwrap_or(false),
+    };
+    let scan = pipeline::Settings {
+        engine: Engine::new(rules),
+        suppressor,
+        limits,
+        ignore_files: switch(walk.ignore_files, walk.no_ignore_files)
+            .or(config.ignore_files)
+            .unwrap_or(true),
+        follow_symlinks: switch(walk.follow_symlinks, walk.no_follow_symlinks)
+            .or(config.follow_symlinks)
+            .unwrap_or(false),
+        threads: common.threads,
+        progress: Arc::new(Progress::default()),
+    };
+    let to_terminal = common.output.is_none() && io::stdout().is_terminal();
+    let color = match common.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let report = Report {
+        format: common.format,
+        output: common.output.clone(),
+        options: ReportOptions {
+            show_secrets: common.show_secrets,
+            color,
+            verbose: common.verbose,
+            all_rules: common.sarif_all_rules,
+        },
+        progress_line: io::stderr().is_terminal() && !common.quiet,
+    };
+    Ok(Settings { scan, report })
+}
+
+fn load_config(common: &CommonArgs, start: &Path) -> Result<Config, Error> {
+    if common.no_config {
+        return Ok(Config::default());
+    }
+    match common.config.clone().or_else(|| config::find(start)) {
+        Some(path) => config::load(&path),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Loads rules: the built-in ones and those `options` names.
+pub fn load_rules(options: &RuleOptions) -> Result<RuleSet, Error> {
+    load_rule_set(options).map_err(Error::Rules)
+}

@@ -1,0 +1,131 @@
+//! Deciding which findings not to report, and why: inline markers, allowlists, a
+//! minimum severity and a baseline. Every suppression is counted by mechanism
+//! ([`Mechanism`]), so nothing is silenced invisibly.
+
+mod allowlist;
+pub mod baseline;
+mod inline;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+pub use allowlist::Allowlist;
+
+use crate::finding::Finding;
+use crate::outcome::Mechanism;
+use crate::rules::{Rule, Severity};
+use inline::{NEXT_LINE, SAME_LINE, covers, marker_tails};
+
+/// The suppression rules in force for a scan.
+#[derive(Debug, Clone, Default)]
+pub struct Suppressor {
+    /// Allowlists from the configuration.
+    pub allowlist: Allowlist,
+    /// Findings below this severity are not reported.
+    pub min_severity: Option<Severity>,
+    /// Fingerprints of accepted findings.
+    pub baseline: HashSet<String>,
+    /// What relative finding paths are relative to (the working directory, or the
+    /// repository root for git scans), for matching path globs.
+    pub base: PathBuf,
+}
+
+/// What a line and the line above it say about the findings on it: its allow markers
+/// and whether an allowlisted line pattern matches it. Worked out once per line, as a
+/// minified line can hold thousands of findings.
+#[derive(Debug, Clone, Default)]
+pub struct LineContext<'a> {
+    /// The text after each allow marker on the line.
+    same_line: Vec<&'a [u8]>,
+    /// The text after each allow-next-line marker on the line above.
+    next_line: Vec<&'a [u8]>,
+    /// Whether a pattern of `allowlist.lines` matches the line.
+    allowlisted: bool,
+}
+
+impl Suppressor {
+    /// The context of findings on `line`, below `previous`.
+    pub fn line_context<'a>(&self, line: &'a [u8], previous: Option<&'a [u8]>) -> LineContext<'a> {
+        LineContext {
+            same_line: marker_tails(line, SAME_LINE),
+            next_line: previous.map_or_else(Vec::new, |above| marker_tails(above, NEXT_LINE)),
+            allowlisted: self
+                .allowlist
+                .lines
+                .iter()
+                .any(|pattern| pattern.is_match(line)),
+        }
+    }
+
+    /// Why `finding`, on the line `context` describes, is not reported, or `None` if it
+    /// is.
+    pub fn reason(
+        &self,
+        finding: &Finding,
+        rules: &[Rule],
+        context: &LineContext<'_>,
+    ) -> Option<Mechanism> {
+        let rule = &rules[finding.rule];
+        let covered = |tails: &[&[u8]]| {
+            tails
+                .iter()
+                .any(|after| covers(after, rule, finding, rules))
+        };
+        if covered(&context.same_line) || covered(&context.next_line) {
+            return Some(Mechanism::Inline);
+        }
+        if self.path_allowed(finding.origin.path()) {
+            return Some(Mechanism::AllowlistPath);
+        }
+        if self
+            .allowlist
+            .secrets
+            .iter()
+            .any(|pattern| pattern.is_match(finding.secret.as_bytes()))
+        {
+            return Some(Mechanism::AllowlistSecret);
+        }
+        if context.allowlisted {
+            return Some(Mechanism::AllowlistLine);
+        }
+        let lower = finding.secret.to_lowercase();
+        if self
+            .allowlist
+            .stopwords
+            .iter()
+            .any(|word| lower.contains(word.as_str()))
+        {
+            return Some(Mechanism::Stopword);
+        }
+        if self
+            .min_severity
+            .is_some_and(|minimum| finding.severity < minimum)
+        {
+            return Some(Mechanism::MinSeverity);
+        }
+        if self.baseline.contains(&finding.fingerprint) {
+            return Some(Mechanism::Baseline);
+        }
+        None
+    }
+
+    fn path_allowed(&self, path: &Path) -> bool {
+        if self.allowlist.paths.is_empty() {
+            return false;
+        }
+        let full = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.base.join(path)
+        };
+        let full = std::path::absolute(&full).unwrap_or(full);
+        // Globs are relative to the configuration's directory: nothing outside it matches
+        // (and the matcher requires paths under its root).
+        full.starts_with(self.allowlist.paths.path())
+            && self
+                .allowlist
+                .paths
+                .matched_path_or_any_parents(&full, false)
+                .is_ignore()
+    }
+}

@@ -1,0 +1,138 @@
+//! One scan, whatever is scanned: a [`Source`]'s blobs through the engine into
+//! findings, through the filters, into one [`Outcome`] with the counts and notes that
+//! make every skipped or troubled path visible.
+
+mod collector;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use git2::Repository;
+
+pub use collector::findings_of;
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::filter::Suppressor;
+use crate::outcome::{Level, Outcome};
+use crate::source::dir::{self, DirOptions};
+use crate::source::git::history::{self, HistoryScope, Reading};
+use crate::source::git::{self, staged};
+use crate::source::progress::Progress;
+use crate::source::{Limits, Visitor};
+use collector::Collector;
+
+/// What to scan.
+pub enum Source {
+    /// Files and directories.
+    Paths(Vec<PathBuf>),
+    /// A repository's history: every blob of the selected commits, once, attributed to
+    /// the commit that introduced it.
+    History {
+        /// The repository.
+        repo: Repository,
+        /// Which commits.
+        scope: HistoryScope,
+    },
+    /// What is staged in a repository: only secrets on the lines the commit adds.
+    Staged {
+        /// The repository.
+        repo: Repository,
+        /// Files as the pre-commit framework names them: staged ones by the lines they
+        /// add, others whole. Empty: every staged change.
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Everything a scan runs with, resolved from flags, configuration and defaults.
+#[derive(Debug)]
+pub struct Settings {
+    /// The matching engine over the rules in force.
+    pub engine: Engine,
+    /// Inline markers, allowlists, minimum severity and baseline; `None` reports
+    /// everything, as `--no-suppress` asks.
+    pub suppressor: Option<Suppressor>,
+    /// Size cap and binary handling.
+    pub limits: Limits,
+    /// Honour .gitignore, .ignore and .keyscanignore (directory scans).
+    pub ignore_files: bool,
+    /// Follow symbolic links (directory scans).
+    pub follow_symlinks: bool,
+    /// Worker threads; 0 picks one per core.
+    pub threads: usize,
+    /// Counters a progress display can watch (history scans bump them).
+    pub progress: Arc<Progress>,
+}
+
+/// Scans `source` with `settings`. An error means the scan could not start (a
+/// revision that does not resolve, a repository that cannot be read); content that
+/// could not be read is a note in the outcome, which is then incomplete.
+pub fn scan(source: &Source, settings: &Settings) -> Result<Outcome, Error> {
+    let started = Instant::now();
+    let mut outcome = match source {
+        Source::Paths(roots) => {
+            let options = DirOptions {
+                limits: settings.limits,
+                ignore_files: settings.ignore_files,
+                follow_symlinks: settings.follow_symlinks,
+                threads: settings.threads,
+            };
+            let visitors = dir::walk(roots, &options, || Collector::new(settings));
+            let mut outcome = Outcome::merge(visitors.into_iter().map(|v| v.outcome));
+            outcome.roots = roots.clone();
+            outcome
+        }
+        Source::History { repo, scope } => {
+            let mut outcome = scan_history(repo, scope, settings)?;
+            outcome.roots = vec![git::root(repo)];
+            outcome.provenance = Some(git::provenance(repo));
+            outcome
+        }
+        Source::Staged { repo, files } => {
+            let mut collector = Collector::new(settings);
+            staged::read(repo, files, settings.limits, &mut collector)?;
+            let mut outcome = Outcome::merge(std::iter::once(collector.outcome));
+            outcome.roots = vec![git::root(repo)];
+            outcome
+        }
+    };
+    outcome.stats.elapsed = started.elapsed();
+    Ok(outcome)
+}
+
+/// Every blob of the selected commits, once; each secret reported where it was first
+/// introduced.
+fn scan_history(
+    repo: &Repository,
+    scope: &HistoryScope,
+    settings: &Settings,
+) -> Result<Outcome, Error> {
+    let plan = history::plan(repo, scope, &settings.progress)?;
+    let mut walked = Collector::new(settings);
+    walked.outcome.stats.commits = plan.commits;
+    if plan.shallow {
+        let message = "shallow clone: commits before the shallow boundary are not in the \
+                       repository and were not scanned (fetch with --unshallow for all history)";
+        walked.note(
+            Level::Warning,
+            repo.path().to_path_buf(),
+            message.to_owned(),
+        );
+    }
+    for (path, reason) in &plan.skipped {
+        walked.skipped(path.clone(), reason.clone());
+    }
+    let reading = Reading {
+        limits: settings.limits,
+        threads: settings.threads,
+        progress: &settings.progress,
+    };
+    let visitors = history::read(repo.path(), &plan, reading, || Collector::new(settings));
+    let outcomes = std::iter::once(walked)
+        .chain(visitors)
+        .map(|visitor| visitor.outcome);
+    let mut outcome = Outcome::merge(outcomes);
+    history::keep_first_introduction(&mut outcome.findings);
+    Ok(outcome)
+}
