@@ -12,6 +12,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "support/exit_code.rs"]
+mod exit_code;
 #[path = "support/fake_keys.rs"]
 mod fake_keys;
 #[path = "support/fast_import.rs"]
@@ -49,6 +51,19 @@ fn keyscan(args: &[&str], dir: &Path) -> (Output, u64) {
     (output, peak)
 }
 
+/// Runs keyscan as [`keyscan`] does, and checks that it exits with `code`; on any other
+/// exit it panics with a message that shows the arguments and directory, the expected
+/// and the actual exit, and both standard output and standard error.
+#[track_caller]
+fn keyscan_expect(code: i32, args: &[&str], dir: &Path) -> (Output, u64) {
+    let (output, peak) = keyscan(args, dir);
+    let command = format!(
+        "keyscan {args:?} --no-config --format json, in {}",
+        dir.display()
+    );
+    (exit_code::assert_exit_code(&command, output, code), peak)
+}
+
 /// The JSON report of a run.
 fn report(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("JSON report")
@@ -61,8 +76,7 @@ fn a_2_gb_sparse_file_is_skipped_by_the_size_cap_without_being_read() {
     let file = std::fs::File::create(dir.path().join("huge.img")).unwrap();
     file.set_len(2 << 30).unwrap();
     std::fs::write(dir.path().join("key.env"), format!("T={TOKEN}\n")).unwrap();
-    let (output, peak_kb) = keyscan(&["."], dir.path());
-    assert_eq!(output.status.code(), Some(1));
+    let (output, peak_kb) = keyscan_expect(1, &["."], dir.path());
     let report = report(&output);
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
     assert_eq!(report["stats"]["skipped_too_large"], 1, "{report}");
@@ -80,8 +94,7 @@ fn a_single_500_mb_line_is_scanned_in_bounded_memory() {
     }
     write!(file, " T={TOKEN}").unwrap();
     drop(file);
-    let (output, peak_kb) = keyscan(&[".", "--max-file-size", "1GB"], dir.path());
-    assert_eq!(output.status.code(), Some(1));
+    let (output, peak_kb) = keyscan_expect(1, &[".", "--max-file-size", "1GB"], dir.path());
     let report = report(&output);
     let findings = report["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1);
@@ -115,8 +128,7 @@ fn two_hundred_thousand_tiny_files_are_all_scanned() {
         std::fs::write(sub.join(format!("f{i}.txt")), format!("value {i}\n")).unwrap();
     }
     std::fs::write(dir.path().join("d3/key.env"), format!("T={TOKEN}\n")).unwrap();
-    let (output, peak_kb) = keyscan(&["."], dir.path());
-    assert_eq!(output.status.code(), Some(1));
+    let (output, peak_kb) = keyscan_expect(1, &["."], dir.path());
     let report = report(&output);
     assert_eq!(report["stats"]["files"], 200_001);
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
@@ -138,9 +150,8 @@ fn ten_thousand_deep_directories_are_reported_not_fatal() {
         .status()
         .expect("python3 runs");
     assert!(status.success());
-    let (output, peak_kb) = keyscan(&["."], dir.path());
     // Paths past PATH_MAX cannot be opened: said, and the result is incomplete.
-    assert_eq!(output.status.code(), Some(2));
+    let (output, peak_kb) = keyscan_expect(2, &["."], dir.path());
     let report = report(&output);
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
     assert!(!report["notes"].as_array().unwrap().is_empty());
@@ -172,8 +183,7 @@ fn peak_memory_of_a_history_scan_grows_with_objects_not_content() {
     for commits in [10_000, 100_000] {
         let dir = tempfile::tempdir().unwrap();
         linear_history(dir.path(), commits);
-        let (output, peak_kb) = keyscan(&["git", "."], dir.path());
-        assert_eq!(output.status.code(), Some(1));
+        let (output, peak_kb) = keyscan_expect(1, &["git", "."], dir.path());
         let report = report(&output);
         assert_eq!(report["stats"]["commits"], commits);
         assert_eq!(report["findings"].as_array().unwrap().len(), 1);
@@ -198,8 +208,7 @@ fn a_commit_of_fifty_thousand_files_is_scanned_whole() {
     let key = ("d7/key.env".to_owned(), format!("T={TOKEN}\n"));
     import.commit("50,001 files at once", files.chain([key]));
     import.finish();
-    let (output, peak_kb) = keyscan(&["git", "."], dir.path());
-    assert_eq!(output.status.code(), Some(1));
+    let (output, peak_kb) = keyscan_expect(1, &["git", "."], dir.path());
     let report = report(&output);
     assert_eq!(report["stats"]["files"], 50_002);
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
@@ -214,8 +223,7 @@ fn a_file_of_four_hundred_thousand_keys_is_reported_in_bounded_memory() {
         .map(|seed| format!("T={}\n", fake_keys::fake_github_token(seed)))
         .collect();
     std::fs::write(dir.path().join("dump.env"), keys).unwrap();
-    let (output, peak_kb) = keyscan(&["."], dir.path());
-    assert_eq!(output.status.code(), Some(1));
+    let (output, peak_kb) = keyscan_expect(1, &["."], dir.path());
     assert!(report(&output)["findings"].as_array().unwrap().len() > 399_000);
     // About 800 bytes a finding (measured 318 MB); the JSON document built whole
     // before it was written took 2.3 GB.
@@ -241,8 +249,7 @@ fn a_line_of_four_hundred_thousand_keys_is_scanned_in_linear_time() {
         .collect();
     std::fs::write(dir.path().join("min.js"), line.join(" ") + "\n").unwrap();
     // Work per finding that scanned its whole line made this take hours.
-    let (output, peak_kb) = keyscan(&["."], dir.path());
-    assert_eq!(output.status.code(), Some(1));
+    let (output, peak_kb) = keyscan_expect(1, &["."], dir.path());
     assert!(report(&output)["findings"].as_array().unwrap().len() > 199_000);
     assert!(peak_kb < 600_000, "{peak_kb} KB");
 }

@@ -2,12 +2,13 @@
 //! variables and event payloads GitHub would set.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::common::{fake_github_token, stderr, stdout};
+use crate::common::{expect_exit, fake_github_token, stdout};
 use crate::git_repo::TestRepo;
 
 /// A repository whose `main` holds an old secret and whose `pr` branch adds a new one.
@@ -46,8 +47,8 @@ impl Scenario {
         self.files.path().join(name)
     }
 
-    /// Runs `action/run.sh MODE` as GitHub would for `event` with `payload`.
-    fn run(&self, mode: &str, event: &str, payload: &Value, extra: &[(&str, &str)]) -> Output {
+    /// `action/run.sh MODE` as GitHub would run it for `event` with `payload`.
+    fn command(&self, mode: &str, event: &str, payload: &Value, extra: &[(&str, &str)]) -> Command {
         std::fs::write(self.path("event.json"), payload.to_string()).unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("action/run.sh");
         let mut command = Command::new("bash");
@@ -65,7 +66,28 @@ impl Scenario {
         for (key, value) in extra {
             command.env(key, value);
         }
-        command.output().expect("bash runs")
+        command
+    }
+
+    /// Runs `action/run.sh MODE` as GitHub would for `event` with `payload`.
+    fn run(&self, mode: &str, event: &str, payload: &Value, extra: &[(&str, &str)]) -> Output {
+        self.command(mode, event, payload, extra)
+            .output()
+            .expect("bash runs")
+    }
+
+    /// Runs `action/run.sh MODE` as [`Scenario::run`] does, and checks that it exits
+    /// with `code` as [`expect_exit`] does.
+    #[track_caller]
+    fn run_expect(
+        &self,
+        code: i32,
+        mode: &str,
+        event: &str,
+        payload: &Value,
+        extra: &[(&str, &str)],
+    ) -> Output {
+        expect_exit(&mut self.command(mode, event, payload, extra), code)
     }
 
     fn outputs(&self) -> String {
@@ -102,13 +124,7 @@ fn pull_request(base: &str, head: &str) -> Value {
 fn on_pull_request_only_the_pull_requests_commits_are_scanned() {
     let scenario = Scenario::new();
     let event = pull_request(&scenario.base, &scenario.head);
-    let output = scenario.run("scan", "pull_request", &event, &[]);
-    assert!(
-        output.status.success(),
-        "{}{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    scenario.run_expect(0, "scan", "pull_request", &event, &[]);
     assert_eq!(scenario.sarif_uris(), ["src/new.py"]);
     let outputs = scenario.outputs();
     assert!(
@@ -132,8 +148,7 @@ fn on_pull_request_only_the_pull_requests_commits_are_scanned() {
 fn on_push_the_whole_history_is_scanned() {
     let scenario = Scenario::new();
     let event = serde_json::json!({ "ref": "refs/heads/pr", "after": scenario.head });
-    let output = scenario.run("scan", "push", &event, &[]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    scenario.run_expect(0, "scan", "push", &event, &[]);
     assert_eq!(scenario.sarif_uris(), ["old.env", "src/new.py"]);
     assert!(scenario.outputs().contains("findings=2\n"));
     assert!(
@@ -146,13 +161,13 @@ fn on_push_the_whole_history_is_scanned() {
 #[test]
 fn extra_arguments_reach_keyscan() {
     let scenario = Scenario::new();
-    let output = scenario.run(
+    scenario.run_expect(
+        0,
         "scan",
         "schedule",
         &serde_json::json!({}),
         &[("KEYSCAN_ARGS", "--max-commits 1")],
     );
-    assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(scenario.sarif_uris(), ["src/new.py"]);
 }
 
@@ -160,19 +175,19 @@ fn extra_arguments_reach_keyscan() {
 fn config_and_baseline_inputs_reach_keyscan() {
     let scenario = Scenario::new();
     let baseline = scenario.path("baseline.json");
-    let made = crate::common::keyscan()
-        .args([
-            "baseline",
-            "git",
-            scenario.repo.arg(),
-            "--max-commits",
-            "1",
-            "-o",
-        ])
-        .arg(&baseline)
-        .output()
-        .unwrap();
-    assert!(made.status.success(), "{}", stderr(&made));
+    expect_exit(
+        crate::common::keyscan()
+            .args([
+                "baseline",
+                "git",
+                scenario.repo.arg(),
+                "--max-commits",
+                "1",
+                "-o",
+            ])
+            .arg(&baseline),
+        0,
+    );
     // Allowlist globs are relative to the configuration file, which lives in the repository.
     let config = scenario.repo.path().join("keyscan-ci.toml");
     std::fs::write(&config, "[allowlist]\npaths = [\"old.env\"]\n").unwrap();
@@ -180,8 +195,7 @@ fn config_and_baseline_inputs_reach_keyscan() {
         ("KEYSCAN_BASELINE", baseline.to_str().unwrap()),
         ("KEYSCAN_CONFIG", config.to_str().unwrap()),
     ];
-    let output = scenario.run("scan", "push", &serde_json::json!({}), &env);
-    assert!(output.status.success(), "{}", stderr(&output));
+    scenario.run_expect(0, "scan", "push", &serde_json::json!({}), &env);
     assert!(
         scenario.outputs().contains("findings=0\n"),
         "{}",
@@ -200,8 +214,7 @@ fn a_pull_request_that_allowlists_its_own_secret_is_flagged_for_review() {
     );
     let head = scenario.repo.head();
     let event = pull_request(&scenario.base, &head);
-    let output = scenario.run("scan", "pull_request", &event, &[]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let output = scenario.run_expect(0, "scan", "pull_request", &event, &[]);
     // The configuration in the checkout applies, as it does locally...
     assert!(
         scenario.outputs().contains("findings=0\n"),
@@ -240,8 +253,7 @@ fn a_pull_request_that_allowlists_its_own_secret_is_flagged_for_review() {
 fn a_missing_base_commit_asks_for_a_full_checkout() {
     let scenario = Scenario::new();
     let event = pull_request("0123456789abcdef0123456789abcdef01234567", &scenario.head);
-    let output = scenario.run("scan", "pull_request", &event, &[]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = scenario.run_expect(2, "scan", "pull_request", &event, &[]);
     assert!(
         stdout(&output).contains("fetch-depth: 0"),
         "{}",
@@ -253,12 +265,11 @@ fn a_missing_base_commit_asks_for_a_full_checkout() {
 fn the_verdict_fails_on_findings_unless_told_not_to() {
     let scenario = Scenario::new();
     let none = serde_json::json!({});
-    let clean = scenario.run("verdict", "push", &none, &[("KEYSCAN_EXIT_CODE", "0")]);
-    assert!(clean.status.success());
-    let found = scenario.run("verdict", "push", &none, &[("KEYSCAN_EXIT_CODE", "1")]);
-    assert_eq!(found.status.code(), Some(1));
+    scenario.run_expect(0, "verdict", "push", &none, &[("KEYSCAN_EXIT_CODE", "0")]);
+    let found = scenario.run_expect(1, "verdict", "push", &none, &[("KEYSCAN_EXIT_CODE", "1")]);
     assert!(stdout(&found).contains("::error::keyscan found secrets"));
-    let allowed = scenario.run(
+    let allowed = scenario.run_expect(
+        0,
         "verdict",
         "push",
         &none,
@@ -267,9 +278,10 @@ fn the_verdict_fails_on_findings_unless_told_not_to() {
             ("KEYSCAN_FAIL_ON_FINDINGS", "false"),
         ],
     );
-    assert!(allowed.status.success());
     assert!(stdout(&allowed).contains("::warning::"));
-    let broken = scenario.run(
+    // Exit 1: an incomplete scan always fails.
+    scenario.run_expect(
+        1,
         "verdict",
         "push",
         &none,
@@ -277,11 +289,6 @@ fn the_verdict_fails_on_findings_unless_told_not_to() {
             ("KEYSCAN_EXIT_CODE", "2"),
             ("KEYSCAN_FAIL_ON_FINDINGS", "false"),
         ],
-    );
-    assert_eq!(
-        broken.status.code(),
-        Some(1),
-        "an incomplete scan always fails"
     );
 }
 

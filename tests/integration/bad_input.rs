@@ -7,7 +7,9 @@ use std::process::Command as Process;
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::common::{fake_github_token, keyscan, run, stderr, stdout, write};
+use crate::common::{
+    expect_exit, fake_github_token, keyscan, run, run_expect, stderr, stdout, write,
+};
 
 fn json(output: &std::process::Output) -> Value {
     serde_json::from_str(&stdout(output)).expect("valid JSON report")
@@ -80,17 +82,16 @@ fn a_50_mb_file_is_scanned_and_the_size_cap_skips_it_visibly() {
             .iter()
             .any(|f| f["path"].as_str().unwrap().ends_with("big.rs"))
     );
-    let capped = run(&[
-        dir.path().to_str().unwrap(),
-        "-f",
-        "json",
-        "--max-file-size",
-        "10MB",
-    ]);
-    assert_eq!(
-        capped.status.code(),
-        Some(1),
-        "the other finding still counts"
+    // Exit 1: the other finding still counts.
+    let capped = run_expect(
+        1,
+        &[
+            dir.path().to_str().unwrap(),
+            "-f",
+            "json",
+            "--max-file-size",
+            "10MB",
+        ],
     );
     assert!(
         stderr(&capped).contains("big.rs: file is"),
@@ -110,8 +111,7 @@ fn a_sparse_file_over_the_default_cap_is_skipped_and_named() {
     let dir = tree();
     let sparse = std::fs::File::create(dir.path().join("disk.img")).unwrap();
     sparse.set_len(200_000_000).unwrap();
-    let output = run(&[dir.path().to_str().unwrap(), "-f", "json"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = run_expect(1, &[dir.path().to_str().unwrap(), "-f", "json"]);
     assert!(
         stderr(&output).contains("disk.img: file is 200000000 bytes, over the size cap"),
         "{}",
@@ -150,16 +150,15 @@ fn symlinks_are_not_followed_by_default_and_loops_are_reported() {
     let report = json(&run(&[dir.path().to_str().unwrap(), "-f", "json"]));
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
     assert_eq!(report["stats"]["skipped_symlinks"], 2);
-    let followed = run(&[
-        dir.path().to_str().unwrap(),
-        "-f",
-        "json",
-        "--follow-symlinks",
-    ]);
-    assert_eq!(
-        followed.status.code(),
-        Some(1),
-        "a loop does not make the result incomplete"
+    // Exit 1: a loop does not make the result incomplete.
+    let followed = run_expect(
+        1,
+        &[
+            dir.path().to_str().unwrap(),
+            "-f",
+            "json",
+            "--follow-symlinks",
+        ],
     );
     assert!(
         stderr(&followed).contains("symbolic link loop"),
@@ -184,12 +183,12 @@ fn special_files_are_skipped_without_blocking() {
             .unwrap()
             .success()
     );
-    let output = keyscan()
-        .args([dir.path().to_str().unwrap(), "-f", "json"])
-        .timeout(std::time::Duration::from_secs(20))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    let output = expect_exit(
+        keyscan()
+            .args([dir.path().to_str().unwrap(), "-f", "json"])
+            .timeout(std::time::Duration::from_secs(20)),
+        1,
+    );
     assert_eq!(json(&output)["stats"]["skipped_special"], 1);
 }
 
@@ -209,7 +208,7 @@ fn an_unreadable_file_is_reported_and_makes_the_result_incomplete() {
     let locked = dir.path().join("secret-store/locked.txt");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     let binary = assert_cmd::cargo::cargo_bin("keyscan");
-    let mut command = if running_as_root() {
+    let command = if running_as_root() {
         // Root reads anything: run as `nobody` so the permission bits apply.
         for path in [dir.path().to_path_buf(), dir.path().join("secret-store")] {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -229,11 +228,14 @@ fn an_unreadable_file_is_reported_and_makes_the_result_incomplete() {
     } else {
         Process::new(binary)
     };
-    let output = command
-        .args([dir.path().to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let output = expect_exit(
+        assert_cmd::Command::from_std(command).args([
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ]),
+        2,
+    );
     assert!(
         stderr(&output).contains("locked.txt: cannot read"),
         "{}",
@@ -251,8 +253,7 @@ fn an_unreadable_file_is_reported_and_makes_the_result_incomplete() {
 
 #[test]
 fn a_missing_path_is_one_clear_error() {
-    let output = run(&["/definitely/not/here"]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = run_expect(2, &["/definitely/not/here"]);
     assert_eq!(
         stderr(&output),
         "keyscan: error: /definitely/not/here: no such file or directory\n"
@@ -267,8 +268,7 @@ fn bad_arguments_exit_2_without_a_backtrace() {
         &["--max-file-size", "huge"],
         &["--no-such-flag"],
     ] {
-        let output = run(args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let output = run_expect(2, args);
         assert!(!stderr(&output).contains("panicked"));
     }
 }
@@ -284,12 +284,14 @@ fn a_malformed_rule_file_names_file_and_rule_and_exits_2() {
          examples = [\"mine_abc\"]\ncounterexamples = [\"x\"]\n",
     );
     let rules = dir.path().join("rules");
-    let output = run(&[
-        dir.path().join("good.txt").to_str().unwrap(),
-        "--rules",
-        rules.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = run_expect(
+        2,
+        &[
+            dir.path().join("good.txt").to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+        ],
+    );
     let err = stderr(&output);
     assert!(
         err.contains("broken.toml:2: rule `my-token`: invalid pattern"),

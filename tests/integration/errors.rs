@@ -5,27 +5,26 @@
 use std::path::Path;
 use std::process::Output;
 
-use super::common::{fake_github_token, keyscan, stderr, write};
+use super::common::{expect_exit, fake_github_token, keyscan, stderr, write};
 use super::git_repo::TestRepo;
 
-/// Runs keyscan in `dir` without the user's environment in the way.
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    keyscan()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("keyscan runs")
+/// Runs keyscan in `dir` without the user's environment in the way, and checks that it
+/// exits with `code`.
+#[track_caller]
+fn run_in(code: i32, dir: &Path, args: &[&str]) -> Output {
+    expect_exit(keyscan().current_dir(dir).args(args), code)
 }
 
-/// Asserts that `output` is a refusal (exit 2, no report) whose message contains each
-/// of `expected`, in keyscan's words rather than a Rust type's.
-fn assert_refused(output: &Output, expected: &[&str]) {
-    let err = stderr(output);
-    assert_eq!(output.status.code(), Some(2), "{err}");
+/// Asserts that keyscan run in `dir` with `args` refuses (exit 2, no report) with a
+/// message that contains each of `expected`, in keyscan's words rather than a Rust
+/// type's.
+fn assert_refused(dir: &Path, args: &[&str], expected: &[&str]) {
+    let output = run_in(2, dir, args);
+    let err = stderr(&output);
     assert!(
         output.stdout.is_empty(),
         "no report: {}",
-        super::common::stdout(output)
+        super::common::stdout(&output)
     );
     assert!(err.starts_with("keyscan: error: "), "{err}");
     for text in expected {
@@ -53,7 +52,8 @@ fn configuration_errors_name_the_file_and_line() {
         "# settings\n[scan]\nmax_file_size = \"lots\"\n",
     );
     assert_refused(
-        &run_in(dir.path(), &["."]),
+        dir.path(),
+        &["."],
         &[".keyscan.toml:3: scan.max_file_size: \"lots\" is not a size like 100MB"],
     );
     write(
@@ -62,7 +62,8 @@ fn configuration_errors_name_the_file_and_line() {
         "[rules]\n\ndisable = [\"no-such-rule\"]\n",
     );
     assert_refused(
-        &run_in(dir.path(), &["."]),
+        dir.path(),
+        &["."],
         &[
             ".keyscan.toml:3: rules.disable: no rule has the id `no-such-rule`",
             "keyscan rules list",
@@ -93,7 +94,8 @@ fn rule_file_errors_name_the_file_the_line_and_the_rule() {
         .position(|line| line.contains("broken-one"))
         .unwrap();
     assert_refused(
-        &run_in(dir.path(), &["clean.txt", "--rules", "mine.toml"]),
+        dir.path(),
+        &["clean.txt", "--rules", "mine.toml"],
         &[&format!(
             "mine.toml:{broken_line}: rule `broken-one`: invalid pattern"
         )],
@@ -104,7 +106,8 @@ fn rule_file_errors_name_the_file_the_line_and_the_rule() {
         "provider = \"Mine\"\n[[rules]]\nid = \"x\"\nseverty = \"high\"\n",
     );
     assert_refused(
-        &run_in(dir.path(), &["clean.txt", "--rules", "typo.toml"]),
+        dir.path(),
+        &["clean.txt", "--rules", "typo.toml"],
         &["typo.toml:4: invalid rule file: unknown field `severty`"],
     );
 }
@@ -119,7 +122,8 @@ fn a_baseline_keyscan_cannot_read_says_where_and_how_to_replace_it() {
         "{\"keyscan_baseline\": 1,\n \"findings\": [\n",
     );
     assert_refused(
-        &run_in(dir.path(), &[".", "--baseline", "accepted.json"]),
+        dir.path(),
+        &[".", "--baseline", "accepted.json"],
         &[
             "accepted.json:3: not a keyscan baseline",
             "`keyscan baseline`",
@@ -131,11 +135,13 @@ fn a_baseline_keyscan_cannot_read_says_where_and_how_to_replace_it() {
 fn git_errors_name_the_repository_or_revision_and_what_to_give_instead() {
     let plain = tempfile::tempdir().unwrap();
     assert_refused(
-        &run_in(plain.path(), &["git", "."]),
+        plain.path(),
+        &["git", "."],
         &[".: not a git repository, nor inside one"],
     );
     assert_refused(
-        &run_in(plain.path(), &["staged"]),
+        plain.path(),
+        &["staged"],
         &[
             "not a git repository",
             "run `keyscan staged` inside the repository",
@@ -144,7 +150,8 @@ fn git_errors_name_the_repository_or_revision_and_what_to_give_instead() {
     let repo = TestRepo::new();
     repo.commit_file("a.txt", "a\n", "first");
     assert_refused(
-        &run_in(repo.path(), &["git", "--branch", "no-such-branch"]),
+        repo.path(),
+        &["git", "--branch", "no-such-branch"],
         &[
             "no-such-branch: no branch, tag or commit has this name",
             "git branch -a",
@@ -152,15 +159,18 @@ fn git_errors_name_the_repository_or_revision_and_what_to_give_instead() {
     );
     // `abc` looks like a short commit id to git; the message must still name it.
     assert_refused(
-        &run_in(repo.path(), &["git", "--range", "main..abc"]),
+        repo.path(),
+        &["git", "--range", "main..abc"],
         &["range main..abc: abc: no branch, tag or commit has this name"],
     );
     assert_refused(
-        &run_in(repo.path(), &["git", "--range", "main"]),
+        repo.path(),
+        &["git", "--range", "main"],
         &["main: not a range; give two revisions, like main..feature"],
     );
     assert_refused(
-        &run_in(repo.path(), &["git", "--branch", "main^{tree}"]),
+        repo.path(),
+        &["git", "--branch", "main^{tree}"],
         &["main^{tree}: names a tree, not a commit"],
     );
 }
@@ -169,8 +179,7 @@ fn git_errors_name_the_repository_or_revision_and_what_to_give_instead() {
 fn a_report_that_cannot_be_written_names_its_destination() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "clean.txt", "nothing here\n");
-    let output = run_in(dir.path(), &[".", "--output", "missing-dir/report.json"]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = run_in(2, dir.path(), &[".", "--output", "missing-dir/report.json"]);
     assert!(
         stderr(&output).contains("cannot write the report to missing-dir/report.json"),
         "{}",
@@ -210,9 +219,8 @@ fn a_path_too_long_to_open_is_named_and_the_result_is_marked_incomplete() {
         &format!("T={}\n", fake_github_token(602)),
     );
     for format in ["human", "json"] {
-        let output = run_in(dir.path(), &[".", "--no-config", "--format", format]);
+        let output = run_in(2, dir.path(), &[".", "--no-config", "--format", format]);
         let err = stderr(&output);
-        assert_eq!(output.status.code(), Some(2), "{err}");
         assert!(
             err.contains("the path is longer than the operating system allows")
                 && err.contains(".keyscanignore"),
@@ -237,10 +245,10 @@ fn a_dangling_symbolic_link_is_not_an_error_when_following_links() {
     write(dir.path(), "clean.txt", "nothing here\n");
     std::os::unix::fs::symlink("gone.txt", dir.path().join("dangling.txt")).unwrap();
     let output = run_in(
+        0,
         dir.path(),
         &[".", "--no-config", "--follow-symlinks", "-f", "json"],
     );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["incomplete"], false);
     assert_eq!(report["stats"]["skipped_symlinks"], 1);

@@ -3,15 +3,14 @@
 
 use serde_json::Value;
 
-use crate::common::{run, stderr, stdout};
+use crate::common::{expect_exit, run, run_expect, stdout};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
 
 #[test]
 fn seed_provider_keys_are_found_and_paired() {
     // --no-config: this repository's own configuration allowlists its fixtures.
-    let output = run(&[FIXTURES, "--format", "jsonl", "--no-config"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = run_expect(1, &[FIXTURES, "--format", "jsonl", "--no-config"]);
     let mut found: Vec<(String, String, Option<String>)> = stdout(&output)
         .lines()
         .map(|line| {
@@ -86,18 +85,14 @@ fn paired_findings_are_high_confidence() {
 fn keyscan_finds_nothing_in_its_own_repository_or_history() {
     let root = env!("CARGO_MANIFEST_DIR");
     for args in [&[root][..], &["git", root]] {
-        let output = crate::common::keyscan()
-            .args(args)
-            .args(["--format", "json"])
-            .output()
-            .unwrap();
-        let (out, err) = (stdout(&output), stderr(&output));
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "self-scan findings:\n{out}{err}"
+        // Exit 0: no self-scan findings (a failure shows them).
+        let output = expect_exit(
+            crate::common::keyscan()
+                .args(args)
+                .args(["--format", "json"]),
+            0,
         );
-        let report: Value = serde_json::from_str(&out).unwrap();
+        let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
         let suppressed = report["suppressed"]["allowlist-path"].as_u64().unwrap_or(0);
         assert!(
             suppressed > 100,

@@ -6,7 +6,9 @@ use std::process::Command as Process;
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::common::{fake_github_token, keyscan, run, run_measured, stderr, stdout, write};
+use crate::common::{
+    expect_exit, fake_github_token, keyscan, run, run_expect, run_measured, stdout, write,
+};
 
 fn tree_with_token(seed: u32) -> (TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -23,8 +25,7 @@ fn tree_with_token(seed: u32) -> (TempDir, String) {
 #[test]
 fn json_report_has_findings_stats_and_no_secret() {
     let (dir, token) = tree_with_token(11);
-    let output = run(&[dir.path().to_str().unwrap(), "--format", "json"]);
-    assert_eq!(output.status.code(), Some(1));
+    let output = run_expect(1, &[dir.path().to_str().unwrap(), "--format", "json"]);
     let text = stdout(&output);
     assert!(!text.contains(&token), "secret leaked into JSON");
     let report: Value = serde_json::from_str(&text).expect("valid JSON");
@@ -99,14 +100,16 @@ fn jsonl_has_one_object_per_finding() {
 fn output_flag_writes_the_report_to_a_file() {
     let (dir, _) = tree_with_token(17);
     let out = dir.path().join("report.sarif");
-    let output = run(&[
-        dir.path().join("src").to_str().unwrap(),
-        "--format",
-        "sarif",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(1));
+    let output = run_expect(
+        1,
+        &[
+            dir.path().join("src").to_str().unwrap(),
+            "--format",
+            "sarif",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
     assert!(output.stdout.is_empty());
     let sarif: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
@@ -130,15 +133,17 @@ fn many_findings_are_reported_without_building_the_whole_document_first() {
     assert!(expected > 19_900, "{expected}");
     for format in ["json", "sarif"] {
         let report = dir.path().join(format!("report.{format}"));
-        let (output, peak_kb) = run_measured(&[
-            dump.to_str().unwrap(),
-            "--no-config",
-            "--format",
-            format,
-            "--output",
-            report.to_str().unwrap(),
-        ]);
-        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let (_, peak_kb) = run_measured(
+            1,
+            &[
+                dump.to_str().unwrap(),
+                "--no-config",
+                "--format",
+                format,
+                "--output",
+                report.to_str().unwrap(),
+            ],
+        );
         let document: Value =
             serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
         let findings = match format {
@@ -262,18 +267,18 @@ fn sarif_passes_microsofts_validator_with_github_rules() {
     let name = "src/unreadable-looking name#1.txt";
     write(dir.path(), name, format!("{}\n", fake_github_token(20)));
     let sarif = dir.path().join("out.sarif");
-    let output = keyscan()
-        .args([
-            dir.path().to_str().unwrap(),
-            "--format",
-            "sarif",
-            "--sarif-all-rules",
-            "-o",
-        ])
-        .arg(&sarif)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    expect_exit(
+        keyscan()
+            .args([
+                dir.path().to_str().unwrap(),
+                "--format",
+                "sarif",
+                "--sarif-all-rules",
+                "-o",
+            ])
+            .arg(&sarif),
+        1,
+    );
     let problems = validator_problems(&sarif);
     assert!(
         problems.is_empty(),
@@ -299,12 +304,12 @@ fn history_sarif_with_commits_and_provenance_passes_the_validator() {
     repo.git(&["commit", "-q", "-m", "remove"]);
     let out = tempfile::tempdir().unwrap();
     let sarif = out.path().join("history.sarif");
-    let output = keyscan()
-        .args(["git", repo.arg(), "--format", "sarif", "-o"])
-        .arg(&sarif)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    expect_exit(
+        keyscan()
+            .args(["git", repo.arg(), "--format", "sarif", "-o"])
+            .arg(&sarif),
+        1,
+    );
     let text = std::fs::read_to_string(&sarif).unwrap();
     assert!(text.contains("versionControlProvenance") && text.contains("historyOnly"));
     let problems = validator_problems(&sarif);

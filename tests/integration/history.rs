@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{fake_github_token, run, run_measured, stderr, stdout};
+use crate::common::{fake_github_token, run, run_expect, run_measured, stderr, stdout};
 use crate::fast_import::FastImport;
 use crate::git_repo::{TestRepo, git_in};
 
@@ -237,8 +237,7 @@ fn submodules_and_lfs_pointers_are_skipped_and_counted() {
     ]);
     let lfs = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n";
     repo.commit_file("big.bin", lfs, "lfs pointer");
-    let output = run(&["git", repo.arg(), "--format", "json", "-v"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = run_expect(0, &["git", repo.arg(), "--format", "json", "-v"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["stats"]["skipped_submodules"], 1);
     assert_eq!(report["stats"]["skipped_lfs"], 1);
@@ -295,11 +294,9 @@ fn bare_and_shallow_clones_are_scanned_and_shallow_is_said() {
 #[test]
 fn an_empty_repository_is_clean_and_a_missing_one_is_an_error() {
     let repo = TestRepo::new();
-    let output = run(&["git", repo.arg()]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    run_expect(0, &["git", repo.arg()]);
     let dir = tempfile::tempdir().unwrap();
-    let output = run(&["git", dir.path().to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = run_expect(2, &["git", dir.path().to_str().unwrap()]);
     assert!(
         stderr(&output).contains("not a git repository"),
         "{}",
@@ -469,16 +466,18 @@ fn a_blob_that_inflates_past_the_size_cap_is_skipped_without_being_inflated() {
         "bomb and key",
     );
     pack_everything(&repo);
-    let (output, peak_kb) = run_measured(&[
-        "git",
-        repo.arg(),
-        "--format",
-        "jsonl",
-        "--max-file-size",
-        "100MB",
-    ]);
+    let (output, peak_kb) = run_measured(
+        1,
+        &[
+            "git",
+            repo.arg(),
+            "--format",
+            "jsonl",
+            "--max-file-size",
+            "100MB",
+        ],
+    );
     let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(
         peak_kb < 100_000,
         "peak memory {peak_kb} KB: the blob was inflated"
@@ -540,8 +539,7 @@ fn a_commit_changing_thousands_of_files_is_scanned_whole() {
         &format!("T={}\n", fake_github_token(222)),
         "5,001 files at once",
     );
-    let output = run(&["git", repo.arg(), "--format", "json"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = run_expect(1, &["git", repo.arg(), "--format", "json"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["stats"]["files"], 5_002);
     let findings = report["findings"].as_array().unwrap();
@@ -565,8 +563,10 @@ fn a_long_linear_history_is_walked_to_its_first_commit() {
         );
     }
     import.finish();
-    let output = run(&["git", dir.path().to_str().unwrap(), "--format", "json"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = run_expect(
+        1,
+        &["git", dir.path().to_str().unwrap(), "--format", "json"],
+    );
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["stats"]["commits"], 3_000);
     assert_eq!(report["stats"]["files"], 3_000);

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::{fake_github_token, keyscan, stderr, stdout};
+use crate::common::{expect_exit, fake_github_token, keyscan, stderr, stdout};
 use crate::git_repo::{TestRepo, git_command, git_in};
 
 /// `git commit` in `dir` with the test identity, hooks enabled; returns its output.
@@ -15,21 +15,20 @@ fn try_commit(dir: &Path, message: &str) -> Output {
         .expect("git runs")
 }
 
-fn install_hook(dir: &Path, args: &[&str]) -> Output {
-    keyscan()
-        .arg("install-hook")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("keyscan runs")
+/// `keyscan install-hook [args]` in `dir`; checks that it exits with `code`.
+#[track_caller]
+fn install_hook(code: i32, dir: &Path, args: &[&str]) -> Output {
+    expect_exit(
+        keyscan().arg("install-hook").args(args).current_dir(dir),
+        code,
+    )
 }
 
 #[test]
 fn installed_hook_refuses_a_commit_with_a_secret_and_lets_clean_ones_through() {
     let repo = TestRepo::new();
     repo.commit_file("README.md", "hello\n", "init");
-    let output = install_hook(repo.path(), &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = install_hook(0, repo.path(), &[]);
     let hook = repo.git_dir().join("hooks/pre-commit");
     assert!(stdout(&output).contains(hook.to_str().unwrap()));
     std::fs::write(repo.path().join("clean.txt"), "fine\n").unwrap();
@@ -56,15 +55,13 @@ fn install_hook_never_overwrites_without_force() {
     let hook = repo.git_dir().join("hooks/pre-commit");
     std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
     std::fs::write(&hook, "#!/bin/sh\necho mine\n").unwrap();
-    let output = install_hook(repo.path(), &[]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = install_hook(2, repo.path(), &[]);
     assert!(stderr(&output).contains("already exists") && stderr(&output).contains("--force"));
     assert_eq!(
         std::fs::read_to_string(&hook).unwrap(),
         "#!/bin/sh\necho mine\n"
     );
-    let forced = install_hook(repo.path(), &["--force"]);
-    assert_eq!(forced.status.code(), Some(0));
+    install_hook(0, repo.path(), &["--force"]);
     assert!(std::fs::read_to_string(&hook).unwrap().contains("staged"));
 }
 
@@ -82,8 +79,7 @@ fn install_hook_works_from_a_linked_worktree() {
         "wt",
         worktree.to_str().unwrap(),
     ]);
-    let output = install_hook(&worktree, &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    install_hook(0, &worktree, &[]);
     assert!(
         repo.git_dir().join("hooks/pre-commit").is_file(),
         "hooks live in the common git dir"

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{fake_github_token, keyscan, stderr};
+use crate::common::{expect_exit, fake_github_token, keyscan, stderr};
 use crate::git_repo::TestRepo;
 
 /// Every command slot of a repository's configuration that git itself would run, each
@@ -95,17 +95,12 @@ fn a_repository_whose_config_runs_commands_makes_keyscan_run_nothing() {
         vec!["git", repo.arg(), "--no-config"],
         vec!["staged", "--no-config"],
     ] {
-        let output = keyscan()
-            .args(&args)
-            .current_dir(repo.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{args:?}: {}",
-            stderr(&output)
+        expect_exit(
+            keyscan()
+                .args(&args)
+                .current_dir(repo.path())
+                .env("GIT_CONFIG_GLOBAL", "/dev/null"),
+            1,
         );
         assert_eq!(
             markers_in(markers.path()),
@@ -143,14 +138,14 @@ fn a_configuration_pointing_at_the_environment_cannot_print_it() {
         "baseline = \"/proc/self/environ\"\n",
     ] {
         std::fs::write(dir.path().join(".keyscan.toml"), setting).unwrap();
-        let output = keyscan()
-            .current_dir(dir.path())
-            .env("CI_DEPLOY_TOKEN", &token)
-            .arg(".")
-            .output()
-            .unwrap();
+        let output = expect_exit(
+            keyscan()
+                .current_dir(dir.path())
+                .env("CI_DEPLOY_TOKEN", &token)
+                .arg("."),
+            2,
+        );
         let err = stderr(&output);
-        assert_eq!(output.status.code(), Some(2), "{err}");
         assert!(err.contains("/proc/self/environ:"), "{err}");
         assert!(
             !err.contains(&token) && !err.contains("CI_DEPLOY_TOKEN"),
@@ -283,18 +278,17 @@ fn hostile_file_names_cannot_inject_terminal_codes_or_break_reports() {
         .join(std::ffi::OsStr::from_bytes(b"\x1b[2Jbig\x07.txt"));
     std::fs::write(oversized, "x".repeat(2_000)).unwrap();
     let scan = |format: &str| {
-        let output = keyscan()
-            .args([
+        let output = expect_exit(
+            keyscan().args([
                 dir.path().to_str().unwrap(),
                 "--no-config",
                 "--max-file-size",
                 "1KB",
                 "--format",
                 format,
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+            ]),
+            1,
+        );
         assert!(
             !output
                 .stderr

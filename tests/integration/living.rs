@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::common::{fake_github_token, keyscan, run, stderr, stdout, write};
+use crate::common::{expect_exit, fake_github_token, keyscan, run_expect, stderr, stdout, write};
 use crate::git_repo::TestRepo;
 
 /// A JSON report of `keyscan ARGS... --format json` run in `dir`.
@@ -186,8 +186,7 @@ fn configuration_errors_name_file_line_and_key() {
         ),
         ("a.txt", "clean\n".to_owned()),
     ]);
-    let output = keyscan().arg(".").current_dir(dir.path()).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    let output = expect_exit(keyscan().arg(".").current_dir(dir.path()), 2);
     let err = stderr(&output);
     assert!(
         err.contains(".keyscan.toml:4: ") && err.contains("allowlst"),
@@ -198,8 +197,7 @@ fn configuration_errors_name_file_line_and_key() {
         ".keyscan.toml",
         "[rules]\ndisable = [\n  \"generic-jwt\",\n  \"no-such-rule\",\n]\n",
     );
-    let output = keyscan().arg(".").current_dir(dir.path()).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    let output = expect_exit(keyscan().arg(".").current_dir(dir.path()), 2);
     assert!(
         stderr(&output)
             .contains(".keyscan.toml:4: rules.disable: no rule has the id `no-such-rule`"),
@@ -222,12 +220,10 @@ fn configuration_errors_name_file_line_and_key() {
 #[test]
 fn config_init_writes_a_commented_file_once() {
     let dir = tempfile::tempdir().unwrap();
-    let output = keyscan()
-        .args(["config", "init"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    expect_exit(
+        keyscan().args(["config", "init"]).current_dir(dir.path()),
+        0,
+    );
     let text = std::fs::read_to_string(dir.path().join(".keyscan.toml")).unwrap();
     assert!(text.contains("[allowlist]") && text.contains("# baseline ="));
     let (code, _, err) = report_in(dir.path(), &["."]);
@@ -236,12 +232,10 @@ fn config_init_writes_a_commented_file_once() {
         Some(0),
         "the template is a valid, empty configuration: {err}"
     );
-    let again = keyscan()
-        .args(["config", "init"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(again.status.code(), Some(2));
+    let again = expect_exit(
+        keyscan().args(["config", "init"]).current_dir(dir.path()),
+        2,
+    );
     assert!(stderr(&again).contains("already exists"));
 }
 
@@ -268,12 +262,12 @@ fn rules_named_by_the_configuration_are_loaded() {
 fn a_baseline_accepts_old_findings_wherever_they_move_but_not_new_ones() {
     let old = fake_github_token(611);
     let dir = tree(&[("src/a.py", format!("import os\nT = '{old}'\n"))]);
-    let output = keyscan()
-        .args(["baseline", ".", "-o", ".keyscan-baseline.json"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    expect_exit(
+        keyscan()
+            .args(["baseline", ".", "-o", ".keyscan-baseline.json"])
+            .current_dir(dir.path()),
+        0,
+    );
     let text = std::fs::read_to_string(dir.path().join(".keyscan-baseline.json")).unwrap();
     assert!(
         !text.contains(&old),
@@ -325,14 +319,12 @@ fn prune_drops_entries_that_no_longer_match_and_keeps_the_rest() {
         ("b.env", format!("T={}\n", fake_github_token(614))),
     ]);
     let baseline = |args: &[&str]| {
-        keyscan()
-            .arg("baseline")
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap()
+        expect_exit(
+            keyscan().arg("baseline").args(args).current_dir(dir.path()),
+            0,
+        )
     };
-    assert_eq!(baseline(&["."]).status.code(), Some(0));
+    baseline(&["."]);
     std::fs::remove_file(dir.path().join("b.env")).unwrap();
     write(
         dir.path(),
@@ -340,7 +332,6 @@ fn prune_drops_entries_that_no_longer_match_and_keeps_the_rest() {
         format!("T={}\n", fake_github_token(615)),
     );
     let pruned = baseline(&[".", "--prune"]);
-    assert_eq!(pruned.status.code(), Some(0), "{}", stderr(&pruned));
     assert!(
         stdout(&pruned).contains("kept 1 entries, dropped 1"),
         "{}",
@@ -371,22 +362,24 @@ fn a_malformed_baseline_is_an_error() {
 fn a_history_baseline_accepts_old_commits_secrets() {
     let repo = TestRepo::new();
     repo.commit_file("old.env", &format!("T={}\n", fake_github_token(617)), "old");
-    let output = keyscan()
-        .args(["baseline", "git", ".", "-o", "base.json"])
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    expect_exit(
+        keyscan()
+            .args(["baseline", "git", ".", "-o", "base.json"])
+            .current_dir(repo.path()),
+        0,
+    );
     repo.commit_file("new.env", &format!("T={}\n", fake_github_token(618)), "new");
-    let output = run(&[
-        "git",
-        repo.arg(),
-        "--baseline",
-        repo.path().join("base.json").to_str().unwrap(),
-        "-f",
-        "jsonl",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
+    let output = run_expect(
+        1,
+        &[
+            "git",
+            repo.arg(),
+            "--baseline",
+            repo.path().join("base.json").to_str().unwrap(),
+            "-f",
+            "jsonl",
+        ],
+    );
     let text = stdout(&output);
     assert_eq!(text.lines().count(), 1);
     assert!(text.contains("new.env"));

@@ -5,6 +5,8 @@ mod action;
 mod bad_input;
 mod common;
 mod errors;
+#[path = "../support/exit_code.rs"]
+mod exit_code;
 #[path = "../support/fake_keys.rs"]
 mod fake_keys;
 #[path = "../support/fast_import.rs"]

@@ -15,7 +15,7 @@ use std::path::Path;
 use keyscan::rules::{RuleOptions, RuleSource, load_rule_set};
 use serde_json::{Value, json};
 
-use crate::common::{keyscan, stderr, write};
+use crate::common::{expect_exit, keyscan, write};
 use crate::git_repo::TestRepo;
 
 const SNAPSHOTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pinned");
@@ -166,12 +166,12 @@ fn assert_pinned(name: &str, findings: &[Value]) {
 
 /// Runs keyscan with `args` (JSONL output, no project config) and returns stdout.
 fn scan_jsonl(args: &[&str]) -> String {
-    let output = keyscan()
-        .args(args)
-        .args(["--format", "jsonl", "--no-config"])
-        .output()
-        .expect("keyscan runs");
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = expect_exit(
+        keyscan()
+            .args(args)
+            .args(["--format", "jsonl", "--no-config"]),
+        1,
+    );
     String::from_utf8(output.stdout).expect("UTF-8 JSONL")
 }
 

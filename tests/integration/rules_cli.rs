@@ -1,6 +1,6 @@
 //! `keyscan rules list|check`, custom rules, and the built-in rules' own examples.
 
-use crate::common::{run, stderr, stdout, write};
+use crate::common::{run, run_expect, stderr, stdout, write};
 
 const SEED_RULES: &[&str] = &[
     "nhncloud-user-access-key-id",
@@ -14,15 +14,13 @@ const SEED_RULES: &[&str] = &[
 #[test]
 fn every_builtin_rule_passes_its_examples_and_counterexamples() {
     let rules_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
-    let output = run(&["rules", "check", rules_dir]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = run_expect(0, &["rules", "check", rules_dir]);
     assert!(stdout(&output).starts_with("ok: "));
 }
 
 #[test]
 fn rules_list_shows_builtin_rules_with_their_origin() {
-    let output = run(&["rules", "list"]);
-    assert_eq!(output.status.code(), Some(0));
+    let output = run_expect(0, &["rules", "list"]);
     let text = stdout(&output);
     for id in SEED_RULES {
         assert!(
@@ -47,21 +45,22 @@ fn custom_rules_are_checked_and_used() {
                 counterexamples = [\"acme_short\"]\n";
     write(dir.path(), "rules/acme.toml", rule);
     let rules = dir.path().join("rules");
-    let check = run(&["rules", "check", rules.to_str().unwrap()]);
-    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let check = run_expect(0, &["rules", "check", rules.to_str().unwrap()]);
     assert_eq!(
         stdout(&check),
         "ok: 1 rules, 1 examples, 1 counterexamples\n"
     );
     write(dir.path(), "src/app.txt", "token = acme_zt8kq2mwx4rb\n");
-    let scan = run(&[
-        dir.path().join("src").to_str().unwrap(),
-        "--rules",
-        rules.to_str().unwrap(),
-        "-f",
-        "jsonl",
-    ]);
-    assert_eq!(scan.status.code(), Some(1));
+    let scan = run_expect(
+        1,
+        &[
+            dir.path().join("src").to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "-f",
+            "jsonl",
+        ],
+    );
     assert!(stdout(&scan).contains("\"rule_id\":\"acme-token\""));
     let listed = stdout(&run(&["rules", "list", "--rules", rules.to_str().unwrap()]));
     assert!(
@@ -80,12 +79,14 @@ fn rules_check_reports_failing_examples() {
                 examples = [\"acme_tooshort\", \"no keyword here\"]\n\
                 counterexamples = [\"acme_q7vz2lmn9pr4\"]\n";
     write(dir.path(), "acme.toml", rule);
-    let output = run(&[
-        "rules",
-        "check",
-        dir.path().join("acme.toml").to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = run_expect(
+        2,
+        &[
+            "rules",
+            "check",
+            dir.path().join("acme.toml").to_str().unwrap(),
+        ],
+    );
     let err = stderr(&output);
     assert!(
         err.contains("rule `acme-token`: example does not match: \"acme_tooshort\""),

@@ -2,7 +2,7 @@
 
 use tempfile::TempDir;
 
-use crate::common::{fake_github_token, run, stderr, stdout, write};
+use crate::common::{fake_github_token, run, run_expect, stderr, stdout, write};
 
 fn dir_with(files: &[(&str, String)]) -> TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -15,8 +15,7 @@ fn dir_with(files: &[(&str, String)]) -> TempDir {
 #[test]
 fn a_clean_tree_exits_zero() {
     let dir = dir_with(&[("src/main.rs", "fn main() { println!(\"hi\"); }\n".into())]);
-    let output = run(&[dir.path().to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = run_expect(0, &[dir.path().to_str().unwrap()]);
     assert!(stdout(&output).contains("no secrets found in 1 files"));
 }
 
@@ -24,8 +23,7 @@ fn a_clean_tree_exits_zero() {
 fn a_token_is_reported_with_location_and_redacted() {
     let token = fake_github_token(1);
     let dir = dir_with(&[("app/config.py", format!("import os\n\nGH = \"{token}\"\n"))]);
-    let output = run(&[dir.path().to_str().unwrap(), "--color", "never"]);
-    assert_eq!(output.status.code(), Some(1));
+    let output = run_expect(1, &[dir.path().to_str().unwrap(), "--color", "never"]);
     let text = stdout(&output);
     assert!(text.contains("app/config.py:3:7"), "{text}");
     assert!(text.contains("github-pat"), "{text}");
@@ -51,8 +49,7 @@ fn documentation_placeholders_from_provider_docs_are_not_findings() {
                 {\"auth_mode\": \"apikey\", \"apikey\": \"\", \"secretkey\": \"\"}\n\
                 token: ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n";
     let dir = dir_with(&[("README.md", docs.into())]);
-    let output = run(&[dir.path().to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    run_expect(0, &[dir.path().to_str().unwrap()]);
 }
 
 #[test]
@@ -174,8 +171,10 @@ fn a_minified_line_of_thousands_of_keys_reports_what_separate_lines_do() {
         items.push(format!("X-TC-AUTHENTICATION-SECRET: {}", &other[8..24]));
     }
     let dir = minified_and_not(&items);
-    let output = run(&[dir.path().to_str().unwrap(), "--no-config", "-f", "json"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = run_expect(
+        1,
+        &[dir.path().to_str().unwrap(), "--no-config", "-f", "json"],
+    );
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     let one_line = findings_in(&report, "one-line.txt");
     let lines = findings_in(&report, "lines.txt");

@@ -4,7 +4,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::common::{fake_github_token, keyscan, stderr, stdout};
+use crate::common::{expect_exit, fake_github_token, keyscan, stderr, stdout};
 use crate::git_repo::TestRepo;
 
 /// Runs `keyscan staged [args]` in the repository and returns (exit code, (path, line)s).
@@ -169,11 +169,6 @@ fn named_files_limit_the_scan_to_those_files() {
 #[test]
 fn outside_a_repository_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let output = keyscan()
-        .arg("staged")
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    let output = expect_exit(keyscan().arg("staged").current_dir(dir.path()), 2);
     assert!(stderr(&output).contains("not a git repository"));
 }
