@@ -229,6 +229,70 @@ pub fn switch(on: bool, off: bool) -> Option<bool> {
 
 /// `--format`: the names the report module gives its formats.
 fn format_parser() -> impl TypedValueParser<Value = Format> {
-    PossibleValuesParser::new(Format::ALL.map(|format| PossibleValue::new(format.name())))
-        .try_map(|name| name.parse::<Format>())
+    let values =
+        Format::ALL.map(|format| PossibleValue::new(format.name()).help(format.description()));
+    PossibleValuesParser::new(values).try_map(|name| name.parse::<Format>())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use keyscan::config::TEMPLATE;
+
+    use super::*;
+
+    /// The keys of the configuration template's `[scan]` table, each with whether its
+    /// value is a switch (`true`/`false`).
+    fn scan_keys() -> Vec<(String, bool)> {
+        TEMPLATE
+            .lines()
+            .skip_while(|line| *line != "[scan]")
+            .skip(1)
+            .take_while(|line| !line.starts_with('['))
+            .filter_map(|line| line.strip_prefix("# ")?.split_once(" = "))
+            .map(|(key, value)| (key.to_owned(), matches!(value, "true" | "false")))
+            .collect()
+    }
+
+    #[test]
+    fn every_scan_setting_of_the_configuration_has_a_flag_for_each_way() {
+        let keys = scan_keys();
+        assert_eq!(keys.len(), 4, "{keys:?}");
+        let command = Cli::command();
+        let scan = command.find_subcommand("scan").expect("a scan command");
+        let longs: Vec<&str> = scan
+            .get_arguments()
+            .filter_map(|arg| arg.get_long())
+            .collect();
+        for (key, switch) in keys {
+            let flag = key.replace('_', "-");
+            assert!(longs.contains(&flag.as_str()), "no --{flag}: {longs:?}");
+            let negated = format!("no-{flag}");
+            assert!(
+                !switch || longs.contains(&negated.as_str()),
+                "no --{negated}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_switch_given_both_ways_keeps_the_last() {
+        let parse = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).expect("arguments parse");
+            switch(
+                cli.scan.walk.follow_symlinks,
+                cli.scan.walk.no_follow_symlinks,
+            )
+        };
+        assert_eq!(parse(&["keyscan"]), None);
+        assert_eq!(parse(&["keyscan", "--follow-symlinks"]), Some(true));
+        assert_eq!(
+            parse(&["keyscan", "--follow-symlinks", "--no-follow-symlinks"]),
+            Some(false)
+        );
+        assert_eq!(
+            parse(&["keyscan", "--no-follow-symlinks", "--follow-symlinks"]),
+            Some(true)
+        );
+    }
 }

@@ -43,6 +43,16 @@ impl Format {
             Format::Sarif => "sarif",
         }
     }
+
+    /// What the format is for, in a few words (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Human => "readable text with a summary, coloured on a terminal",
+            Format::Json => "one JSON document with findings, notes and counts",
+            Format::Jsonl => "one JSON object per finding per line",
+            Format::Sarif => "SARIF 2.1.0 for GitHub code scanning",
+        }
+    }
 }
 
 /// A format name keyscan does not know.

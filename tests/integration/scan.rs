@@ -216,3 +216,80 @@ fn a_minified_line_of_thousands_of_keys_reports_what_separate_lines_do() {
     assert!(findings_in(&report, "one-line.txt").is_empty());
     assert_eq!(report["suppressed"]["inline"], one_line.len());
 }
+
+/// Findings of `keyscan ROOT -f jsonl` with `extra` arguments: the reported paths.
+fn reported_paths(root: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec![root, "--format", "jsonl"];
+    args.extend(extra);
+    let output = run(&args);
+    let mut paths: Vec<String> = stdout(&output)
+        .lines()
+        .map(|line| {
+            let finding: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            finding["path"].as_str().expect("a path").to_owned()
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn each_scan_switch_of_the_configuration_is_overridden_by_a_flag_either_way() {
+    let dir = dir_with(&[
+        (".gitignore", "ignored/\n".into()),
+        ("ignored/a.txt", format!("{}\n", fake_github_token(40))),
+        ("real/b.txt", format!("{}\n", fake_github_token(41))),
+        // A NUL in the first KiB makes a file look binary.
+        ("blob.bin", format!("\0{}\n", fake_github_token(42))),
+    ]);
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).unwrap();
+    let root = dir.path().to_str().unwrap();
+    let config = dir.path().join(".keyscan.toml");
+    let with_config = |text: &str, extra: &[&str]| {
+        std::fs::write(&config, text).unwrap();
+        reported_paths(root, extra)
+    };
+    let (ignored, real, linked, binary) = (
+        format!("{root}/ignored/a.txt"),
+        format!("{root}/real/b.txt"),
+        format!("{root}/link/b.txt"),
+        format!("{root}/blob.bin"),
+    );
+    // Defaults: ignore files honoured, links not followed, binaries skipped.
+    assert_eq!(with_config("", &[]), std::slice::from_ref(&real));
+    // The configuration turns each on; a flag turns it back off, and the other way.
+    let on = "[scan]\nignore_files = false\nfollow_symlinks = true\nscan_binaries = true\n";
+    assert_eq!(
+        with_config(on, &[]),
+        [
+            binary.clone(),
+            ignored.clone(),
+            linked.clone(),
+            real.clone()
+        ]
+    );
+    assert_eq!(
+        with_config(
+            on,
+            &[
+                "--ignore-files",
+                "--no-follow-symlinks",
+                "--no-scan-binaries"
+            ]
+        ),
+        std::slice::from_ref(&real)
+    );
+    let off = "[scan]\nignore_files = true\nfollow_symlinks = false\nscan_binaries = false\n";
+    assert_eq!(
+        with_config(
+            off,
+            &["--no-ignore-files", "--follow-symlinks", "--scan-binaries"]
+        ),
+        [binary, ignored, linked, real.clone()]
+    );
+    // Of a switch given both ways, the last one counts.
+    assert_eq!(
+        with_config(off, &["--follow-symlinks", "--no-follow-symlinks"]),
+        [real]
+    );
+}
