@@ -3,6 +3,7 @@
 //! bottom of the crate: sources make origins, the pipeline makes findings, filters
 //! and reports read them.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -94,6 +95,29 @@ impl Origin {
             Origin::File { relative, .. } => relative,
             Origin::GitBlob { path, .. } | Origin::Staged { path } => path,
         }
+    }
+
+    /// For a blob of history: the commit that introduced it.
+    pub fn commit(&self) -> Option<&CommitInfo> {
+        match self {
+            Origin::GitBlob { commit, .. } => Some(commit),
+            Origin::File { .. } | Origin::Staged { .. } => None,
+        }
+    }
+}
+
+impl Finding {
+    /// The order reports list findings in: by path, position and rule, then (for two
+    /// versions of a file in history) by commit and secret, so that the order does
+    /// not depend on which thread found what first.
+    pub fn report_order(&self, other: &Finding) -> Ordering {
+        fn key(finding: &Finding) -> (&Path, Position, usize, Option<usize>) {
+            let commit = finding.origin.commit().map(|commit| commit.order);
+            (finding.origin.path(), finding.start, finding.rule, commit)
+        }
+        key(self)
+            .cmp(&key(other))
+            .then_with(|| self.fingerprint.cmp(&other.fingerprint))
     }
 }
 

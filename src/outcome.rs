@@ -111,12 +111,10 @@ impl Outcome {
                 *outcome.suppressed.entry(mechanism).or_default() += count;
             }
         }
-        outcome.findings.sort_by(|a, b| {
-            (a.origin.path(), a.start, a.rule).cmp(&(b.origin.path(), b.start, b.rule))
-        });
+        outcome.findings.sort_by(Finding::report_order);
         outcome
             .notes
-            .sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.path.cmp(&b.path)));
+            .sort_by(|a, b| (b.level, &a.path, &a.message).cmp(&(a.level, &b.path, &b.message)));
         outcome
     }
 

@@ -575,3 +575,23 @@ fn a_long_linear_history_is_walked_to_its_first_commit() {
     assert_eq!(findings[0]["path"], "f10.txt");
     assert_eq!(findings[0]["history_only"], true);
 }
+
+#[test]
+fn versions_of_a_line_are_listed_oldest_first_whatever_thread_found_them() {
+    // Many versions of one file, each replacing the token on the same line: findings
+    // that share path, position and rule, found by whichever thread read the blob.
+    let repo = TestRepo::new();
+    let mut commits = Vec::new();
+    for version in 0..12 {
+        let text = format!("T = '{}'\n", fake_github_token(270 + version));
+        commits.push(repo.commit_file("app.py", &text, "rotate"));
+    }
+    // Packed, the blobs are decoded on several threads at once.
+    repo.git(&["gc", "-q"]);
+    for threads in ["1", "2", "4", "4", "4"] {
+        let (code, found, _) = history(repo.arg(), &["-j", threads]);
+        assert_eq!(code, Some(1));
+        let listed: Vec<&String> = found.iter().map(|(_, commit, _)| commit).collect();
+        assert_eq!(listed, commits.iter().collect::<Vec<_>>(), "-j {threads}");
+    }
+}
