@@ -22,6 +22,9 @@ pub const CONFIG_FILE: &str = ".keyscan.toml";
 pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keyscan/keyscan).
 # Relative paths are relative to this file's directory.
 
+# Report only findings that are not in this baseline file (`keyscan baseline`).
+# baseline = ".keyscan-baseline.json"
+
 [rules]
 # Extra rule files or directories of *.toml rule files (see docs/rules.md).
 # paths = ["security/keyscan-rules"]
@@ -41,9 +44,6 @@ pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keysca
 # lines = ["example\\.invalid"]
 # Words that mark a value as not secret (matched case-insensitively within it).
 # stopwords = ["dummy", "sample"]
-
-# Report only findings that are not in this baseline file (`keyscan baseline`).
-# baseline = ".keyscan-baseline.json"
 
 [scan]
 # Skip files larger than this (bytes, or 512KB, 100MB, 1GiB).
@@ -347,6 +347,31 @@ mod tests {
                 && config.baseline.is_none()
                 && config.max_file_size.is_none()
         );
+    }
+
+    #[test]
+    fn every_setting_of_the_template_loads_when_uncommented() {
+        let uncommented: String = TEMPLATE
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(setting) if setting.contains(" = ") => format!("{setting}\n"),
+                _ => format!("{line}\n"),
+            })
+            .collect();
+        let config = load_text(&uncommented).unwrap_or_else(|err| {
+            unreachable!("the uncommented template does not load: {err}\n{uncommented}")
+        });
+        assert!(config.baseline.is_some(), "baseline is a top-level key");
+        assert_eq!(config.max_file_size, Some(100_000_000));
+        assert_eq!(
+            (
+                config.scan_binaries,
+                config.ignore_files,
+                config.follow_symlinks
+            ),
+            (Some(false), Some(true), Some(false))
+        );
+        assert_eq!(config.allowlist.stopwords, ["dummy", "sample"]);
     }
 
     #[test]
