@@ -18,8 +18,8 @@ use keyscan::text::printable;
 
 use super::Status;
 use super::args::{
-    BaselineArgs, BaselineGit, Cli, Command, ConfigCommand, GitArgs, RulesCommand, ScanArgs,
-    StagedArgs, WalkArgs,
+    BaselineArgs, BaselineGit, Cli, Command, CommonArgs, ConfigCommand, GitArgs, RulesCommand,
+    ScanArgs, StagedArgs, WalkArgs,
 };
 use super::output::{self, print_notes};
 use super::progress::ProgressLine;
@@ -54,12 +54,12 @@ impl Scanned {
     /// from `start`; finding paths are relative to `base`.
     fn run(
         source: &Source,
-        args: (&super::args::CommonArgs, &WalkArgs),
+        common: &CommonArgs,
+        walk: &WalkArgs,
         start: &Path,
         base: &Path,
         baseline: UseBaseline,
     ) -> Result<Scanned, Error> {
-        let (common, walk) = args;
         let settings = resolve(common, walk, start, base, baseline)?;
         let line = settings
             .report
@@ -103,8 +103,14 @@ fn scan_tree(args: &ScanArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     let source = Source::Paths(args.paths.clone());
-    let common = (&args.common, &args.walk);
-    Scanned::run(&source, common, &args.paths[0], &cwd, baseline)
+    Scanned::run(
+        &source,
+        &args.common,
+        &args.walk,
+        &args.paths[0],
+        &cwd,
+        baseline,
+    )
 }
 
 fn history(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
@@ -121,8 +127,8 @@ fn history(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
         max_commits: args.max_commits,
     };
     let source = Source::History { repo, scope };
-    let common = (&args.common, &WalkArgs::default());
-    Scanned::run(&source, common, &root, &root, baseline)
+    let walk = WalkArgs::default();
+    Scanned::run(&source, &args.common, &walk, &root, &root, baseline)
 }
 
 /// `keyscan staged [FILE...]`
@@ -133,8 +139,9 @@ fn staged(args: &StagedArgs) -> Result<Status, Error> {
         repo,
         files: args.files.clone(),
     };
-    let common = (&args.common, &WalkArgs::default());
-    let status = Scanned::run(&source, common, &root, &root, UseBaseline::Yes)?.report()?;
+    let walk = WalkArgs::default();
+    let scanned = Scanned::run(&source, &args.common, &walk, &root, &root, UseBaseline::Yes)?;
+    let status = scanned.report()?;
     if status == Status::Findings {
         eprintln!(
             "keyscan: commit refused: the staged changes hold the secrets above. Remove \
