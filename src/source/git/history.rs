@@ -66,13 +66,6 @@ pub struct Plan {
     pub skipped: Vec<(PathBuf, Skip)>,
 }
 
-impl Plan {
-    /// Unique blobs to read.
-    pub fn blob_count(&self) -> usize {
-        self.sites.len()
-    }
-}
-
 /// Walks the selected commits and lists every blob they introduced.
 ///
 /// Trees and blobs reachable from parents outside the selection (the base of a range,
