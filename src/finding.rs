@@ -40,15 +40,53 @@ pub struct Finding {
     pub pair: Option<PairedFinding>,
 }
 
-/// The identifier half of a paired finding.
+/// The identifier half of a paired finding (an access key ID, an API key's name),
+/// located in the same blob as the secret.
 #[derive(Debug, Clone)]
 pub struct PairedFinding {
     /// Index of the identifier rule.
     pub rule: usize,
     /// Where the identifier starts.
     pub start: Position,
+    /// Where the identifier ends (exclusive column).
+    pub end: Position,
     /// The identifier's value; printed only with `--show-secrets`.
     pub value: String,
+}
+
+/// What a located half of a finding is to its credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The secret itself: the half that must be revoked.
+    Secret,
+    /// The identifier the secret is used with (an access key ID, an application key).
+    Identifier,
+}
+
+impl Role {
+    /// The name reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Secret => "secret",
+            Role::Identifier => "identifier",
+        }
+    }
+}
+
+/// One located half of a finding, as reports list them: the secret first, then the
+/// identifier of a pair.
+#[derive(Debug, Clone, Copy)]
+pub struct Part<'a> {
+    /// What this half is.
+    pub role: Role,
+    /// Index of the rule that found it.
+    pub rule: usize,
+    /// Where it starts.
+    pub start: Position,
+    /// Where it ends (exclusive column).
+    pub end: Position,
+    /// Its value; printed only with `--show-secrets`.
+    pub value: &'a str,
 }
 
 /// Where a blob was seen: one variant per kind of source, so that a new source adds a
@@ -107,6 +145,25 @@ impl Origin {
 }
 
 impl Finding {
+    /// The located halves of this finding: the secret, then its identifier if paired.
+    pub fn parts(&self) -> impl Iterator<Item = Part<'_>> {
+        let secret = Part {
+            role: Role::Secret,
+            rule: self.rule,
+            start: self.start,
+            end: self.end,
+            value: &self.secret,
+        };
+        let identifier = self.pair.as_ref().map(|pair| Part {
+            role: Role::Identifier,
+            rule: pair.rule,
+            start: pair.start,
+            end: pair.end,
+            value: &pair.value,
+        });
+        std::iter::once(secret).chain(identifier)
+    }
+
     /// The order reports list findings in: by path, position and rule, then (for two
     /// versions of a file in history) by commit and secret, so that the order does
     /// not depend on which thread found what first.

@@ -41,6 +41,8 @@ pub struct PairedId {
     pub secret: Range<usize>,
     /// Where the identifier starts.
     pub start: Position,
+    /// Where the identifier ends (exclusive column).
+    pub end: Position,
 }
 
 /// A match before positions and pairing: a rule and the secret's byte range.

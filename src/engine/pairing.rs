@@ -144,6 +144,7 @@ fn pair(located: Vec<Located>, rules: &[Rule]) -> Vec<Match> {
                     rule: id.candidate.rule,
                     secret: id.candidate.secret.clone(),
                     start: id.start,
+                    end: id.end,
                 }
             })
         })

@@ -135,6 +135,7 @@ pub fn findings_of(
             let pair = found.pair.map(|pair| PairedFinding {
                 rule: pair.rule,
                 start: pair.start,
+                end: pair.end,
                 value: String::from_utf8_lossy(&data[pair.secret]).into_owned(),
             });
             let confidence = if pair.is_some() {

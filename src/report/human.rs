@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{ReportOptions, shown};
-use crate::finding::Origin;
+use crate::finding::{Origin, Role};
 use crate::outcome::{Level, Outcome, Stats};
 use crate::rules::{Rule, Severity};
 use crate::text::printable;
@@ -51,14 +51,15 @@ pub fn write(
             rule.name,
             finding.confidence.as_str()
         )?;
-        if let Some(pair) = &finding.pair {
+        for part in finding.parts().filter(|part| part.role == Role::Identifier) {
             writeln!(
                 out,
-                "    paired with {} at {}:{}  {}",
-                rules[pair.rule].id,
-                pair.start.line,
-                pair.start.column,
-                printable(&shown(&pair.value, options)),
+                "    paired with {} at {}:{}:{}  {}",
+                rules[part.rule].id,
+                printable(&finding.origin.path().to_string_lossy()),
+                part.start.line,
+                part.start.column,
+                printable(&shown(part.value, options)),
             )?;
         }
         if let Origin::GitBlob {

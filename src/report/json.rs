@@ -89,6 +89,26 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
         value["commit"] = json!(commit.as_ref());
         value["history_only"] = json!(history_only);
     }
+    let parts: Vec<Value> = finding
+        .parts()
+        .map(|part| {
+            let mut located = json!({
+                "role": part.role.as_str(),
+                "rule_id": rules[part.rule].id,
+                "path": finding.origin.path().to_string_lossy(),
+                "line": part.start.line,
+                "column": part.start.column,
+                "end_line": part.end.line,
+                "end_column": part.end.column,
+                "redacted": redact(part.value),
+            });
+            if options.show_secrets {
+                located["value"] = json!(part.value);
+            }
+            located
+        })
+        .collect();
+    value["parts"] = json!(parts);
     if let Some(pair) = &finding.pair {
         value["pair"] = json!({
             "rule_id": rules[pair.rule].id,

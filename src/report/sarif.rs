@@ -7,9 +7,10 @@ use serde_json::{Value, json};
 
 use super::stream::{Streamed, WithField};
 use super::{ReportOptions, shown};
-use crate::finding::{Finding, Origin};
+use crate::finding::{Finding, Origin, Role};
 use crate::outcome::{Level, Outcome, Provenance};
 use crate::rules::{Rule, Severity};
+use crate::text::Position;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/keyscan/keyscan";
@@ -165,18 +166,30 @@ fn result(
         "confidence": finding.confidence,
         "fingerprint": finding.fingerprint,
     });
-    if let Some(pair) = &finding.pair {
-        let id_rule = &rules[pair.rule];
+    let artifact = base.location(finding.origin.path(), finding.origin.relative());
+    // The other halves of a pair, each a related location the message links to by id.
+    let mut related = Vec::new();
+    for part in finding.parts().filter(|part| part.role == Role::Identifier) {
+        let id_rule = &rules[part.rule];
+        let id = related.len() + 1;
+        let name = escape_brackets(&id_rule.name);
         message.push_str(&format!(
-            ", used with {} {} on line {}",
-            id_rule.name,
-            shown(&pair.value, options),
-            pair.start.line
+            ", used with [{name}]({id}) {} on line {}",
+            shown(part.value, options),
+            part.start.line
         ));
+        related.push(json!({
+            "id": id,
+            "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": region(part.start, part.end),
+            },
+            "message": { "text": format!("{}: the {} this secret is used with", id_rule.name, part.role.as_str()) },
+        }));
         properties["pairedWith"] = json!({
             "ruleId": id_rule.id,
-            "line": pair.start.line,
-            "column": pair.start.column,
+            "line": part.start.line,
+            "column": part.start.column,
         });
     }
     if let Origin::GitBlob {
@@ -189,20 +202,15 @@ fn result(
         properties["commit"] = json!(commit.as_ref());
         properties["historyOnly"] = json!(history_only);
     }
-    json!({
+    let mut result = json!({
         "ruleId": rule.id,
         "ruleIndex": rule_index,
         "level": level(finding.severity),
         "message": { "text": message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": base.location(finding.origin.path(), finding.origin.relative()),
-                "region": {
-                    "startLine": finding.start.line,
-                    "startColumn": finding.start.column,
-                    "endLine": finding.end.line,
-                    "endColumn": finding.end.column,
-                },
+                "artifactLocation": artifact,
+                "region": region(finding.start, finding.end),
             }
         }],
         "partialFingerprints": {
@@ -210,7 +218,26 @@ fn result(
             "keyscanFingerprint/v1": finding.fingerprint,
         },
         "properties": properties,
+    });
+    if !related.is_empty() {
+        result["relatedLocations"] = json!(related);
+    }
+    result
+}
+
+/// A SARIF region from `start` to `end` (exclusive column).
+fn region(start: Position, end: Position) -> Value {
+    json!({
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
     })
+}
+
+/// `text` with `[` and `]` escaped, so that a message's own links are the only ones.
+fn escape_brackets(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]")
 }
 
 /// What SARIF locations are relative to: the one scanned root (a directory, or the

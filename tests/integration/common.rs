@@ -97,7 +97,7 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-pub use crate::fake_keys::fake_github_token;
+pub use crate::fake_keys::{fake_aws_pair, fake_github_token};
 
 /// Writes `text` to `dir/name`, creating parent directories.
 pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {

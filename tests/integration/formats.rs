@@ -7,7 +7,8 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::common::{
-    expect_exit, fake_github_token, keyscan, run, run_expect, run_measured, stdout, write,
+    expect_exit, fake_aws_pair, fake_github_token, keyscan, run, run_expect, run_measured, stdout,
+    write,
 };
 
 fn tree_with_token(seed: u32) -> (TempDir, String) {
@@ -312,6 +313,117 @@ fn history_sarif_with_commits_and_provenance_passes_the_validator() {
     );
     let text = std::fs::read_to_string(&sarif).unwrap();
     assert!(text.contains("versionControlProvenance") && text.contains("historyOnly"));
+    let problems = validator_problems(&sarif);
+    assert!(
+        problems.is_empty(),
+        "SARIF validator found problems: {problems:#?}"
+    );
+}
+
+/// A tree with one AWS key pair in `~/.aws/credentials` form: the ID on line 2, column
+/// 21, the secret on line 3, column 25.
+fn tree_with_pair(seed: u32) -> (TempDir, String, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (id, secret) = fake_aws_pair(seed);
+    write(
+        dir.path(),
+        "deploy/credentials",
+        format!("[default]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n"),
+    );
+    (dir, id, secret)
+}
+
+#[test]
+fn both_halves_of_a_pair_are_located_in_json_and_human_output() {
+    let (dir, id, secret) = tree_with_pair(1);
+    let root = dir.path().to_str().unwrap();
+    let output = run_expect(1, &[root, "--format", "json"]);
+    let text = stdout(&output);
+    assert!(
+        !text.contains(&id) && !text.contains(&secret),
+        "a half leaked"
+    );
+    let report: Value = serde_json::from_str(&text).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "one finding for the pair: {findings:#?}");
+    let parts: Vec<(&str, &str, u64, u64, u64)> = findings[0]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|part| {
+            (
+                part["role"].as_str().unwrap(),
+                part["rule_id"].as_str().unwrap(),
+                part["line"].as_u64().unwrap(),
+                part["column"].as_u64().unwrap(),
+                part["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("secret", "aws-secret-access-key", 3, 25, 65),
+            ("identifier", "aws-access-key-id", 2, 21, 41)
+        ]
+    );
+    let path = findings[0]["parts"][1]["path"].as_str().unwrap();
+    assert!(path.ends_with("deploy/credentials"), "{path}");
+    assert!(findings[0]["parts"][1].get("value").is_none());
+
+    let shown = run_expect(1, &[root, "--format", "json", "--show-secrets"]);
+    let report: Value = serde_json::from_str(&stdout(&shown)).unwrap();
+    let parts = &report["findings"][0]["parts"];
+    assert_eq!(
+        (parts[0]["value"].as_str(), parts[1]["value"].as_str()),
+        (Some(secret.as_str()), Some(id.as_str()))
+    );
+
+    let human = stdout(&run_expect(1, &[root, "--color", "never"]));
+    assert!(
+        human.contains("deploy/credentials:3:25") && human.contains("deploy/credentials:2:21"),
+        "both lines are shown: {human}"
+    );
+}
+
+#[test]
+fn sarif_links_a_pairs_identifier_as_a_related_location_and_passes_the_validator() {
+    let (dir, id, _) = tree_with_pair(2);
+    let sarif = dir.path().join("pair.sarif");
+    expect_exit(
+        keyscan()
+            .args([dir.path().to_str().unwrap(), "--format", "sarif", "-o"])
+            .arg(&sarif),
+        1,
+    );
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    let related = result["relatedLocations"]
+        .as_array()
+        .expect("related locations");
+    assert_eq!(related.len(), 1);
+    assert_eq!(related[0]["id"], 1);
+    let region = &related[0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(2), Some(21))
+    );
+    assert_eq!(
+        related[0]["physicalLocation"]["artifactLocation"],
+        result["locations"][0]["physicalLocation"]["artifactLocation"]
+    );
+    let message = result["message"]["text"].as_str().unwrap();
+    assert!(
+        message.contains("](1)"),
+        "the message links the identifier: {message}"
+    );
+    assert!(
+        related[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("access key ID")
+    );
+    assert!(!std::fs::read_to_string(&sarif).unwrap().contains(&id));
     let problems = validator_problems(&sarif);
     assert!(
         problems.is_empty(),
