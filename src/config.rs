@@ -48,7 +48,7 @@ pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keysca
 [scan]
 # Skip files larger than this (bytes, or 512KB, 100MB, 1GiB).
 # max_file_size = "100MB"
-# Scan files that look binary (a NUL byte in the first KiB) instead of skipping them.
+# Scan files that look binary (NULs and other non-text bytes in the first KiB).
 # scan_binaries = false
 # Honour .gitignore, .ignore and .keyscanignore.
 # ignore_files = true

@@ -38,6 +38,9 @@ pub struct Finding {
     pub line_hash: String,
     /// The identifier this secret was found with.
     pub pair: Option<PairedFinding>,
+    /// How the text the secret is in was decoded from the blob (`utf-16le`); `None`
+    /// when it was found in the blob's bytes as they are.
+    pub decoded_from: Option<&'static str>,
 }
 
 /// The identifier half of a paired finding (an access key ID, an API key's name),

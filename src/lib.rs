@@ -7,7 +7,8 @@
 //! source ─► blob ─► engine ─► matches ─► findings ─► filter ─► outcome ─► report
 //! ```
 //!
-//! - [`text`], [`rules`]: leaves. Positions and escaping; the rule schema and loading.
+//! - [`text`], [`rules`], [`decode`]: leaves. Positions and escaping; the rule schema
+//!   and loading; pure views of a blob (UTF-16 transcoded).
 //! - [`finding`], [`outcome`]: the model every later stage shares.
 //! - [`engine`]: pure matching of [`rules`] against bytes (no I/O).
 //! - [`source`]: all I/O that yields blobs with their [`finding::Origin`].
@@ -19,6 +20,7 @@
 //! - [`error`]: the one error type.
 
 pub mod config;
+pub mod decode;
 pub mod engine;
 pub mod error;
 pub mod filter;

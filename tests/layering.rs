@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// modules of earlier lines; modules on one line do not use each other.
 const LAYERS: &[&[&str]] = &[
     &["text"],
-    &["rules"],
+    &["rules", "decode"],
     &["error", "finding"],
     &["outcome"],
     &["engine", "source", "hook"],

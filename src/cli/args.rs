@@ -180,7 +180,8 @@ pub struct CommonArgs {
     /// Default: the configuration's, else 100MB.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
-    /// Scan files that look binary (a NUL byte in the first KiB) instead of skipping them.
+    /// Scan files that look binary (NULs and other non-text bytes in the first KiB)
+    /// instead of skipping them.
     #[arg(long, overrides_with = "no_scan_binaries")]
     pub scan_binaries: bool,
     /// Skip files that look binary (the default; overrides `scan.scan_binaries = true`).

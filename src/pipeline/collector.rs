@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::decode::utf16;
 use crate::engine::Match;
 use crate::filter::LineContext;
 use crate::finding::{Finding, Origin, PairedFinding, fingerprint, line_hash, number_line_hashes};
@@ -44,13 +45,17 @@ impl Visitor for Collector<'_> {
         let stats = &mut self.outcome.stats;
         stats.files += 1;
         stats.bytes += blob.data.len() as u64;
-        if std::str::from_utf8(blob.data).is_err() {
+        // UTF-16 text is scanned as UTF-8: its lines and columns stay the same.
+        let encoding = utf16::detect(blob.data);
+        let transcoded = encoding.map(|order| utf16::to_utf8(blob.data, order));
+        let data = transcoded.as_deref().unwrap_or(blob.data);
+        if encoding.is_none() && std::str::from_utf8(data).is_err() {
             stats.not_utf8 += 1;
             let message = "not valid UTF-8; scanned as bytes".to_owned();
             self.note(Level::Info, blob.origin.path().to_path_buf(), message);
         }
         let engine = &self.settings.engine;
-        let mut matches = engine.scan(blob.data);
+        let mut matches = engine.scan(data);
         if let Some(lines) = &blob.lines {
             // The ranges are sorted and apart: only the first that does not end above the
             // match can overlap it.
@@ -65,12 +70,16 @@ impl Visitor for Collector<'_> {
             return;
         }
         let offsets: Vec<usize> = matches.iter().map(|found| found.secret.start).collect();
-        let findings = findings_of(engine.rules(), &blob.origin, blob.data, matches);
+        let mut findings = findings_of(engine.rules(), &blob.origin, data, matches);
+        if let Some(order) = encoding {
+            for finding in &mut findings {
+                finding.decoded_from = Some(order.name());
+            }
+        }
         let Some(suppressor) = &self.settings.suppressor else {
             return self.outcome.findings.extend(findings);
         };
         // Findings come in position order: each line's context is worked out once.
-        let data = blob.data;
         let mut lines = LineCursor::new(data);
         let mut context = LineContext::default();
         for (finding, offset) in findings.into_iter().zip(offsets) {
@@ -154,6 +163,7 @@ pub fn findings_of(
                 line_hash: line_hash(data, line, found.secret),
                 secret,
                 pair,
+                decoded_from: None,
             }
         })
         .collect();

@@ -45,9 +45,12 @@ pub fn write(
             rule.id,
             printable(&shown(&finding.secret, options)),
         )?;
+        let decoded = finding
+            .decoded_from
+            .map_or(String::new(), |decoding| format!(", in {decoding} text"));
         writeln!(
             out,
-            "    {} (confidence {})",
+            "    {} (confidence {}){decoded}",
             rule.name,
             finding.confidence.as_str()
         )?;

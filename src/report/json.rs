@@ -109,6 +109,9 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
         })
         .collect();
     value["parts"] = json!(parts);
+    if let Some(decoding) = finding.decoded_from {
+        value["decoded_from"] = json!(decoding);
+    }
     if let Some(pair) = &finding.pair {
         value["pair"] = json!({
             "rule_id": rules[pair.rule].id,

@@ -166,6 +166,9 @@ fn result(
         "confidence": finding.confidence,
         "fingerprint": finding.fingerprint,
     });
+    if let Some(decoding) = finding.decoded_from {
+        properties["decodedFrom"] = json!(decoding);
+    }
     let artifact = base.location(finding.origin.path(), finding.origin.relative());
     // The other halves of a pair, each a related location the message links to by id.
     let mut related = Vec::new();

@@ -11,6 +11,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
+use crate::decode::utf16;
 use crate::finding::Origin;
 
 /// Content to scan and where it came from.
@@ -28,7 +29,7 @@ pub struct Blob<'a> {
 /// Why a path was not scanned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Skip {
-    /// NUL byte in the first KiB.
+    /// NUL and other control bytes, or bytes that are not text, in the first KiB.
     Binary,
     /// Larger than the size cap.
     TooLarge {
@@ -58,7 +59,9 @@ pub enum Skip {
 impl fmt::Display for Skip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Skip::Binary => f.write_str("binary file (NUL byte in the first KiB)"),
+            Skip::Binary => {
+                f.write_str("binary file (NUL and other non-text bytes in the first KiB)")
+            }
             Skip::TooLarge { size, limit } => {
                 write!(
                     f,
@@ -105,12 +108,38 @@ impl Limits {
     }
 }
 
-/// Bytes inspected for a NUL to decide content is binary.
+/// Bytes inspected to decide content is binary.
 const BINARY_PROBE: usize = 1024;
 
-/// Whether `data` looks binary: a NUL byte in its first KiB.
+/// Whether `data` looks binary: its first KiB has a NUL byte, and is neither UTF-16
+/// text (which the pipeline transcodes) nor UTF-8 text with a stray NUL or two (one,
+/// or one byte in a hundred; no other control characters but whitespace; everything
+/// between them valid UTF-8). Binary formats have many NULs, other control bytes or
+/// bytes that are not UTF-8 within their first KiB.
 fn looks_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some()
+    let probe = &data[..data.len().min(BINARY_PROBE)];
+    let nuls = memchr::memchr_iter(0, probe).count();
+    if nuls == 0 || utf16::detect(data).is_some() {
+        return false;
+    }
+    let stray = nuls <= 1 + probe.len() / 100;
+    // Text has no control characters but whitespace and the escape of a colour code.
+    let controls = probe.iter().any(|&b| {
+        (b < 0x20 || b == 0x7f) && !matches!(b, 0 | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1b)
+    });
+    if !stray || controls {
+        return true;
+    }
+    let truncated = probe.len() < data.len();
+    let segments = probe.split(|&b| b == 0).collect::<Vec<_>>();
+    let text = segments.iter().enumerate().all(|(index, segment)| {
+        match std::str::from_utf8(segment) {
+            Ok(_) => true,
+            // The probe may cut the last character of the first KiB in two.
+            Err(err) => truncated && index + 1 == segments.len() && err.error_len().is_none(),
+        }
+    });
+    !text
 }
 
 /// Receives what a source produces; one visitor per scanning thread.
@@ -119,4 +148,38 @@ pub trait Visitor: Send {
     fn blob(&mut self, blob: Blob<'_>);
     /// A path that was not scanned, and why.
     fn skipped(&mut self, path: PathBuf, reason: Skip);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_with_a_stray_nul_is_not_binary_but_binary_formats_are() {
+        let mut text = "line = \"value\"\n".repeat(100).into_bytes();
+        assert!(!looks_binary(&text));
+        text[40] = 0;
+        assert!(!looks_binary(&text), "one stray NUL");
+        // A multi-byte character cut by the end of the probe is still text.
+        let cut = format!("ab\0{}", "é".repeat(600)).into_bytes();
+        assert!(!looks_binary(&cut));
+        let png_like: Vec<u8> = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+            .iter()
+            .copied()
+            .chain((0..2000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8))
+            .collect();
+        assert!(looks_binary(&png_like));
+        let elf_like: Vec<u8> = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0"
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n(0, 100))
+            .chain(b"text".iter().copied())
+            .collect();
+        assert!(looks_binary(&elf_like));
+        let utf16: Vec<u8> = "key = value\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(!looks_binary(&utf16));
+    }
 }

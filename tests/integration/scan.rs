@@ -239,8 +239,11 @@ fn each_scan_switch_of_the_configuration_is_overridden_by_a_flag_either_way() {
         (".gitignore", "ignored/\n".into()),
         ("ignored/a.txt", format!("{}\n", fake_github_token(40))),
         ("real/b.txt", format!("{}\n", fake_github_token(41))),
-        // A NUL in the first KiB makes a file look binary.
-        ("blob.bin", format!("\0{}\n", fake_github_token(42))),
+        // NULs and other control bytes in the first KiB make a file look binary.
+        (
+            "blob.bin",
+            format!("\0\u{1}\u{2}{}\n", fake_github_token(42)),
+        ),
     ]);
     std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).unwrap();
     let root = dir.path().to_str().unwrap();
@@ -292,4 +295,80 @@ fn each_scan_switch_of_the_configuration_is_overridden_by_a_flag_either_way() {
         with_config(off, &["--follow-symlinks", "--no-follow-symlinks"]),
         [real]
     );
+}
+
+/// `text` in UTF-16, little- or big-endian, with or without a byte-order mark.
+fn utf16(text: &str, little_endian: bool, bom: bool) -> Vec<u8> {
+    let units = bom
+        .then_some(0xFEFF_u16)
+        .into_iter()
+        .chain(text.encode_utf16());
+    units
+        .flat_map(|unit| {
+            if little_endian {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn utf16_text_is_scanned_and_reported_at_its_own_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let (reg, ps1) = (fake_github_token(50), fake_github_token(51));
+    // A registry export as Windows writes it: UTF-16LE with a byte-order mark.
+    let export = format!(
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Tool]\r\n\"Token\"=\"{reg}\"\r\n"
+    );
+    write(dir.path(), "settings.reg", utf16(&export, true, true));
+    // A script saved as big-endian UTF-16 without one.
+    let script = format!("# déploiement\n$env:GH_TOKEN = '{ps1}'\n");
+    write(dir.path(), "deploy.ps1", utf16(&script, false, false));
+    let output = run_expect(1, &[dir.path().to_str().unwrap(), "--format", "jsonl"]);
+    let mut found: Vec<(String, u64, u64, String)> = stdout(&output)
+        .lines()
+        .map(|line| {
+            let finding: serde_json::Value = serde_json::from_str(line).unwrap();
+            let path = finding["path"].as_str().unwrap();
+            (
+                path[path.rfind('/').unwrap() + 1..].to_owned(),
+                finding["line"].as_u64().unwrap(),
+                finding["column"].as_u64().unwrap(),
+                finding["decoded_from"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("deploy.ps1".to_owned(), 2, 18, "utf-16be".to_owned()),
+            ("settings.reg".to_owned(), 4, 10, "utf-16le".to_owned()),
+        ]
+    );
+    assert!(!stdout(&output).contains(&reg), "redacted");
+}
+
+#[test]
+fn a_stray_nul_does_not_make_a_text_file_binary() {
+    let token = fake_github_token(52);
+    let dir = dir_with(&[
+        (
+            "notes.txt",
+            format!("first line\0 with a NUL\nGH_TOKEN={token}\n"),
+        ),
+        ("image.png", String::new()),
+    ]);
+    // A binary file: NULs and bytes that are not UTF-8, with a token inside.
+    let mut binary = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xd8\xc3\x00".to_vec();
+    binary.extend(fake_github_token(53).bytes());
+    std::fs::write(dir.path().join("image.png"), binary).unwrap();
+    let output = run_expect(1, &[dir.path().to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert!(findings[0]["path"].as_str().unwrap().ends_with("notes.txt"));
+    assert_eq!(report["stats"]["skipped_binary"], 1);
 }
