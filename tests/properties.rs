@@ -34,13 +34,42 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
 });
 
 /// A fake classic GitHub token with a valid checksum that the placeholder filter
-/// keeps (a rare body like `...xxxx...` would be dropped, rightly).
+/// keeps (a rare body ending in `xxxx`, say, would be dropped, rightly).
 fn token() -> impl Strategy<Value = String> {
     any::<u32>()
         .prop_map(fake_github_token)
         .prop_filter("not a placeholder", |token| {
             !is_placeholder(token.as_bytes())
         })
+}
+
+/// What a random token can contain by chance and a documentation value contains on
+/// purpose.
+const LOOK_ALIKES: &[&str] = &[
+    "xxxx",
+    "XXXX",
+    "Example",
+    "EXAMPLE",
+    "abcdef",
+    "123456",
+    "654321",
+    "aaaaaa",
+    "Redacted",
+    "placeholder",
+    "your",
+    "changeme",
+];
+
+/// A fake Stripe live secret key, `sk_live_FAKE` and 24 to 247 characters in all after
+/// `sk_live_` (the longest Stripe issues), with a look-alike between random
+/// characters: not a placeholder, so it must be found.
+fn stripe_key_with_look_alike() -> impl Strategy<Value = String> {
+    (
+        "[0-9A-Za-z]{10,116}",
+        prop::sample::select(LOOK_ALIKES),
+        "[0-9A-Za-z]{10,116}",
+    )
+        .prop_map(|(left, word, right)| format!("sk_live_FAKE{left}{word}{right}"))
 }
 
 /// Printable text over several lines: ASCII, some non-ASCII letters and symbols
@@ -119,6 +148,24 @@ proptest! {
             ENGINE.rules()[m.rule].id == "github-pat" && m.secret == (offset..offset + token.len())
         });
         prop_assert!(found, "not found in {text:?}: {matches:?}");
+    }
+
+    /// A long key with a placeholder look-alike inside is found whole: the filter
+    /// judges the whole value, not a substring of it.
+    #[test]
+    fn a_key_with_a_look_alike_inside_is_found_whole(
+        key in stripe_key_with_look_alike(),
+        prefix in text(),
+        before in before_value(),
+        after in after_value(),
+        suffix in text(),
+    ) {
+        let (text, offset) = plant(&prefix, before, &key, after, &suffix);
+        let matches = ENGINE.scan(text.as_bytes());
+        let found = matches.iter().any(|m| {
+            ENGINE.rules()[m.rule].id == "stripe-secret-key" && m.secret == (offset..offset + key.len())
+        });
+        prop_assert!(found, "{key} not found in {text:?}: {matches:?}");
     }
 
     /// Start and end (exclusive) line and column point exactly at the token.

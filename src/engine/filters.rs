@@ -21,24 +21,54 @@ pub fn shannon_entropy(bytes: &[u8]) -> f64 {
         .sum()
 }
 
+/// Marks of a shortened or masked value. No token alphabet holds them, so a value
+/// carrying one anywhere was edited by hand.
+const MASKS: &[&[u8]] = &[b"...", "…".as_bytes(), b"****"];
+
 /// Words that mark a value as documentation or a stand-in, matched case-insensitively.
+/// They count when they stand apart (see [`is_placeholder`]) or dominate the value.
 const PLACEHOLDER_WORDS: &[&[u8]] = &[
     b"example",
     b"xxxx",
     b"placeholder",
     b"redacted",
-    b"****",
-    b"...",
-    "…".as_bytes(),
+    b"your",
+    b"changeme",
+    b"change_me",
 ];
 
+/// Nouns that may follow a placeholder word without hiding it: AWS's documented
+/// secret key ends in `EXAMPLEKEY`.
+const TRAILING_NOUNS: &[&[u8]] = &[b"key", b"token", b"secret"];
+
 /// Shortest run of one repeated character, or of consecutive characters (`abcdef`,
-/// `654321`), that marks a value as typed by hand.
+/// `654321`), that counts as typed by hand.
 const RUN_LIMIT: usize = 6;
 
-/// Whether `secret` looks like a documentation value rather than a real credential:
-/// `{Secret Access Key}`, `<token>`, `${VAR}`, `$VAR`, `YOUR_KEY`, `xxxx`, `EXAMPLE`,
-/// or long runs of one or of consecutive characters.
+/// Fewest characters that must remain, once the placeholder parts are taken out, for
+/// a value to still be a secret.
+const MIN_REMAINING: usize = 8;
+
+/// Whether `secret` looks like a documentation value rather than a real credential.
+///
+/// The whole value is judged, so that a random token which merely contains a
+/// look-alike (`xxxx`, `Example`, `abcdef`, `123456`) between random characters is
+/// kept. A value is a placeholder when:
+///
+/// - it holds a brace or angle bracket (`{Secret Access Key}`, `<token>`, `${VAR}`),
+///   `$(`, or is a whole `$VAR`;
+/// - it holds a mask, `...`, `…` or `****`, anywhere (`abc...`, `********`);
+/// - a placeholder word (`example`, `xxxx`, `placeholder`, `redacted`, `your`,
+///   `changeme`, `change_me`; any case) stands apart: it begins or ends the value, or
+///   is a segment of its own between non-alphanumeric delimiters. A trailing `key`,
+///   `token` or `secret` after the word is ignored. This drops `YOUR_API_KEY`,
+///   `AKIAIOSFODNN7EXAMPLE`, `…bPxRfiCYEXAMPLEKEY`, `sk_live_xxxxxxxx`, `REDACTED`;
+/// - or the placeholder parts dominate it: take out every placeholder word, every run
+///   of `RUN_LIMIT` (6) or more identical or consecutive alphanumerics (`aaaaaa`,
+///   `abcdef`, `654321`; delimiters between them are skipped) and every delimiter.
+///   If fewer than `MIN_REMAINING` (8) alphanumerics remain, or fewer than were
+///   taken out, the value is a placeholder (`0123456789abcdef`, `zyxwvu98q`,
+///   `00000000-0000-0000-0000-000000000000`).
 pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret
         .iter()
@@ -46,17 +76,25 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
-    if secret.windows(2).any(|pair| pair == b"$(") || is_shell_variable(secret) {
+    if contains(secret, b"$(") || is_shell_variable(secret) {
+        return true;
+    }
+    if MASKS.iter().any(|mask| contains(secret, mask)) {
         return true;
     }
     let lower = secret.to_ascii_lowercase();
-    if lower.starts_with(b"your") {
-        return true;
+    let mut taken = vec![false; secret.len()];
+    for word in PLACEHOLDER_WORDS {
+        for start in occurrences(&lower, word) {
+            let end = start + word.len();
+            if stands_apart(&lower, start, end) {
+                return true;
+            }
+            taken[start..end].fill(true);
+        }
     }
-    if PLACEHOLDER_WORDS.iter().any(|word| contains(&lower, word)) {
-        return true;
-    }
-    has_run(secret)
+    mark_runs(secret, &mut taken);
+    dominated(secret, &taken)
 }
 
 /// `$NAME` as a whole value: a reference to an environment variable.
@@ -73,32 +111,124 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(haystack, needle).is_some()
 }
 
-/// A run of `RUN_LIMIT` identical, ascending or descending characters.
-fn has_run(secret: &[u8]) -> bool {
-    let (mut same, mut up, mut down) = (1, 1, 1);
-    for pair in secret.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        same = if a == b { same + 1 } else { 1 };
-        up = if a.is_ascii_alphanumeric() && b == a.wrapping_add(1) {
-            up + 1
-        } else {
-            1
-        };
-        down = if a.is_ascii_alphanumeric() && a == b.wrapping_add(1) {
-            down + 1
-        } else {
-            1
-        };
-        if same >= RUN_LIMIT || up >= RUN_LIMIT || down >= RUN_LIMIT {
-            return true;
+/// Start of every occurrence of `needle` in `haystack`, overlapping ones included.
+fn occurrences<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    haystack
+        .windows(needle.len())
+        .enumerate()
+        .filter(move |(_, window)| *window == needle)
+        .map(|(start, _)| start)
+}
+
+/// Whether `byte` separates segments of a value: anything but an ASCII letter or digit.
+fn is_delimiter(byte: u8) -> bool {
+    !byte.is_ascii_alphanumeric()
+}
+
+/// Whether the word at `start..end` of `lower` begins or ends the value or is a
+/// delimited segment of its own, a trailing noun (`EXAMPLEKEY`) included.
+fn stands_apart(lower: &[u8], start: usize, end: usize) -> bool {
+    let edge = |at: usize| at == lower.len() || is_delimiter(lower[at]);
+    let end = TRAILING_NOUNS
+        .iter()
+        .find(|noun| lower[end..].starts_with(noun) && edge(end + noun.len()))
+        .map_or(end, |noun| end + noun.len());
+    start == 0 || end == lower.len() || (is_delimiter(lower[start - 1]) && edge(end))
+}
+
+/// Marks in `taken` every run of `RUN_LIMIT` or more identical, ascending or
+/// descending alphanumerics, skipping the delimiters between them.
+fn mark_runs(secret: &[u8], taken: &mut [bool]) {
+    let positions: Vec<usize> = (0..secret.len())
+        .filter(|&i| !is_delimiter(secret[i]))
+        .collect();
+    // For each kind of run, the index in `positions` where the current run started.
+    let mut starts = [0usize; 3];
+    for k in 1..=positions.len() {
+        for (kind, start) in starts.iter_mut().enumerate() {
+            let continues = k < positions.len() && {
+                let (a, b) = (secret[positions[k - 1]], secret[positions[k]]);
+                match kind {
+                    0 => a == b,
+                    1 => a.checked_add(1) == Some(b),
+                    _ => b.checked_add(1) == Some(a),
+                }
+            };
+            if !continues {
+                if k - *start >= RUN_LIMIT {
+                    for &at in &positions[*start..k] {
+                        taken[at] = true;
+                    }
+                }
+                *start = k;
+            }
         }
     }
-    false
+}
+
+/// Whether the `taken` placeholder parts dominate `secret`: any were found, and the
+/// alphanumerics left are fewer than `MIN_REMAINING` or fewer than those taken.
+fn dominated(secret: &[u8], taken: &[bool]) -> bool {
+    let (mut taken_count, mut remaining) = (0, 0);
+    for (&byte, &t) in secret.iter().zip(taken) {
+        match (t, is_delimiter(byte)) {
+            (_, true) => {}
+            (true, false) => taken_count += 1,
+            (false, false) => remaining += 1,
+        }
+    }
+    taken_count > 0 && (remaining < MIN_REMAINING || remaining < taken_count)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /// SplitMix64: a small deterministic generator, so failures reproduce.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, bound: usize) -> usize {
+            (self.next() % bound as u64) as usize
+        }
+
+        /// `len` random base62 characters.
+        fn token(&mut self, len: usize) -> String {
+            (0..len)
+                .map(|_| BASE62[self.below(BASE62.len())] as char)
+                .collect()
+        }
+    }
+
+    /// Look-alikes that a random token can contain by chance.
+    const LOOK_ALIKES: &[&str] = &[
+        "xxxx",
+        "XXXX",
+        "Example",
+        "EXAMPLE",
+        "example",
+        "abcdef",
+        "ABCDEF",
+        "123456",
+        "654321",
+        "zyxwvu",
+        "aaaaaa",
+        "000000",
+        "Redacted",
+        "your",
+        "placeholder",
+        "changeme",
+    ];
 
     #[test]
     fn entropy_of_uniform_and_random_strings() {
@@ -112,19 +242,50 @@ mod tests {
     fn documentation_values_are_placeholders() {
         for value in [
             "{Secret Access Key}",
+            "<token>",
             "<your-key>",
+            "${VAR}",
             "${NHN_SECRET}",
+            "$VAR",
             "$NHN_SECRET",
+            "$(cmd)",
             "$(vault read key)",
+            "YOUR_API_KEY",
             "YOUR_APPKEY",
+            "YOURSECRETKEY123",
+            "your-token-here",
             "your-api-key-here",
-            "AKIAIOSFODNN7EXAMPLE",
+            "xxxxxxxxxxxxxxxx",
+            "XXXXXXXX",
+            "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
             "sk_live_xxxxxxxxxxxxxxxx",
+            "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "example",
+            "example-secret",
+            "my-example-token-q7Vz2LmN9pR4",
+            "sk_test_4eC39HqLyjWDarjtT1zdp7dc_placeholder_not_valid",
+            "********",
             "abc****def",
-            "aaaaaaaaaaaaaaaa",
-            "0123456789abcdef",
-            "zyxwvu98q",
+            "abc...",
+            "npm_q7Vz2LmN...9pR4tX8w",
+            "0123456789abcdef…",
+            "changeme",
+            "change_me",
+            "ChangeMe123",
             "REDACTED",
+            "redacted-q7Vz2LmN9pR4tX8w",
+            "aaaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaab",
+            "xxxxxxxx1xxxxxxx",
+            "0000000000000000",
+            "00000000-0000-0000-0000-000000000000",
+            "0123456789abcdef",
+            "abcdefghijklmnopqrstuvwxyz0123456789",
+            "1234-5678-9012",
+            "AKIA123456789012",
+            "zyxwvu98q",
         ] {
             assert!(
                 is_placeholder(value.as_bytes()),
@@ -140,11 +301,99 @@ mod tests {
             "Zt8$kQ2m",
             "a1b2c3d4e5f6a7b8",
             "4f8Q2b9Zt1LmN0pR7sV3wX6yA5cD8eFg",
+            "q7Vz2LmNxxxx9pR4tX8w",
+            "q7Vz2LmNExample9pR4tX8w",
+            "q7Vz2LmN123456pR4tX8w",
+            "q7Vz2LmNabcdef9pR4tX8w",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYq7Vz",
+            "51M0XvqZjxTW3xvbxxxxoSRt5Mh3dAwVtRMflhbmuaptt0Azn0DNRUQxA71p2Td8VKqxryo",
         ] {
             assert!(
                 !is_placeholder(value.as_bytes()),
                 "{value} should not be a placeholder"
             );
+        }
+    }
+
+    /// Many random tokens, each with a look-alike between random characters: all kept.
+    #[test]
+    fn random_tokens_with_embedded_look_alikes_are_kept() {
+        let mut rng = Rng(0x6b65_7973_6361_6e31);
+        let mut checked = 0;
+        for _ in 0..20_000 {
+            let word = LOOK_ALIKES[rng.below(LOOK_ALIKES.len())];
+            let left = 1 + rng.below(24);
+            let right = (1 + rng.below(24)).max(16usize.saturating_sub(left));
+            let (left, right) = (rng.token(left), rng.token(right));
+            // Random neighbours that spell more of the word (`XXXX` + `xX` at the end)
+            // would make it stand at an end; such a token is rightly dropped.
+            let repeats = |c: Option<char>| {
+                c.is_some_and(|c| word.to_ascii_lowercase().contains(c.to_ascii_lowercase()))
+            };
+            if repeats(left.chars().last()) || repeats(right.chars().next()) {
+                continue;
+            }
+            let token = format!("{left}{word}{right}");
+            assert!(
+                !is_placeholder(token.as_bytes()),
+                "{token} holds {word} between random characters and should be kept"
+            );
+            let prefixed = format!("sk_live_{token}");
+            assert!(
+                !is_placeholder(prefixed.as_bytes()),
+                "{prefixed} should be kept"
+            );
+            checked += 1;
+        }
+        assert!(checked > 12_000, "only {checked} tokens checked");
+    }
+
+    /// The same look-alikes standing apart (at an end, or as a segment of their own)
+    /// or filling most of the value mark a placeholder.
+    #[test]
+    fn look_alikes_that_stand_apart_or_dominate_are_dropped() {
+        let mut rng = Rng(0x706c_6163_6568_6f6c);
+        let words = [
+            "xxxx",
+            "EXAMPLE",
+            "Example",
+            "your",
+            "placeholder",
+            "redacted",
+        ];
+        for _ in 0..2_000 {
+            let word = words[rng.below(words.len())];
+            let len = 16 + rng.below(24);
+            let random = rng.token(len);
+            for value in [
+                format!("{word}{random}"),
+                format!("{random}{word}"),
+                format!("{random}{word}KEY"),
+                format!("{}_{word}_{random}", rng.token(8)),
+                format!("{}-{word}.{random}", rng.token(8)),
+            ] {
+                assert!(
+                    is_placeholder(value.as_bytes()),
+                    "{value} should be dropped"
+                );
+            }
+            let run = ["aaaaaaaaaaaa", "0123456789ab", "zyxwvutsrqpo"][rng.below(3)];
+            let (left, right) = (rng.below(4), rng.below(4));
+            let short = format!("{}{run}{}", rng.token(left), rng.token(right));
+            assert!(
+                is_placeholder(short.as_bytes()),
+                "{short} should be dropped"
+            );
+        }
+    }
+
+    #[test]
+    fn random_tokens_without_look_alikes_are_kept() {
+        let mut rng = Rng(0x7261_6e64_6f6d_3136);
+        for _ in 0..20_000 {
+            let len = 16 + rng.below(48);
+            let token = rng.token(len);
+            assert!(!is_placeholder(token.as_bytes()), "{token} should be kept");
         }
     }
 }
