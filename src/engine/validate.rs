@@ -33,9 +33,19 @@ fn is_jwt(token: &[u8]) -> bool {
         serde_json::from_slice(&json).ok()
     };
     match (decode_object(header), decode_object(payload)) {
-        (Some(header), Some(_)) => header.get("alg").is_some_and(|alg| alg.is_string()),
+        (Some(header), Some(payload)) => {
+            header.get("alg").is_some_and(|alg| alg.is_string())
+                && !is_documentation_sample(&payload)
+        }
         _ => false,
     }
+}
+
+/// Whether a JWT payload is the sample that JWT documentation and tutorials print
+/// (subject `1234567890`, name `John Doe`): copied into code, it is not a credential.
+fn is_documentation_sample(payload: &serde_json::Map<String, serde_json::Value>) -> bool {
+    payload.get("sub").and_then(|sub| sub.as_str()) == Some("1234567890")
+        && payload.get("name").and_then(|name| name.as_str()) == Some("John Doe")
 }
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -66,6 +76,17 @@ fn base62_fixed(mut value: u32, width: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documentation_sample_token_is_not_a_credential() {
+        let header = b64(r#"{"alg":"HS256","typ":"JWT"}"#);
+        let sample = b64(r#"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#);
+        let real = b64(r#"{"sub":"svc-billing","name":"John Doe","iat":1716239022}"#);
+        assert!(!is_jwt(
+            format!("{header}.{sample}.c2lnbmF0dXJl").as_bytes()
+        ));
+        assert!(is_jwt(format!("{header}.{real}.c2lnbmF0dXJl").as_bytes()));
+    }
 
     fn b64(json: &str) -> String {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
