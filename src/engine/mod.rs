@@ -13,6 +13,7 @@ pub use check::check_examples;
 pub use filters::{is_placeholder, shannon_entropy};
 pub use validate::is_valid;
 
+use crate::decode;
 use crate::rules::{Rule, RuleSet};
 use crate::text::Position;
 use prefilter::Prefilter;
@@ -45,6 +46,15 @@ pub struct PairedId {
     pub end: Position,
 }
 
+/// What the keyword pass found in a blob.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeywordHits {
+    /// Indexes of the rules with a keyword in the blob.
+    pub rules: Vec<usize>,
+    /// Indexes into [`decode::MARKERS`] of the markers in the blob.
+    pub markers: Vec<usize>,
+}
+
 /// A match before positions and pairing: a rule and the secret's byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Candidate {
@@ -62,7 +72,7 @@ pub struct Engine {
 impl Engine {
     /// Builds the engine for `rules`.
     pub fn new(rules: RuleSet) -> Engine {
-        let prefilter = Prefilter::new(rules.rules());
+        let prefilter = Prefilter::new(rules.rules(), &decode::MARKERS);
         Engine { rules, prefilter }
     }
 
@@ -73,12 +83,25 @@ impl Engine {
 
     /// All secrets in `haystack`, ordered by position.
     pub fn scan(&self, haystack: &[u8]) -> Vec<Match> {
-        self.scan_rules(haystack, &self.prefilter.candidate_rules(haystack))
+        self.scan_rules(haystack, &self.keyword_hits(haystack).rules)
+    }
+
+    /// What one keyword pass over `haystack` finds: the rules with a keyword in it
+    /// (the only ones whose patterns can match) and the markers of decoded views.
+    pub fn keyword_hits(&self, haystack: &[u8]) -> KeywordHits {
+        let mut rules = self.prefilter.slots(haystack);
+        let first_marker = rules.partition_point(|&slot| slot < self.rules().len());
+        let markers = rules
+            .split_off(first_marker)
+            .into_iter()
+            .map(|slot| slot - self.rules().len())
+            .collect();
+        KeywordHits { rules, markers }
     }
 
     /// Whether any keyword of the rule at `rule` occurs in `haystack`.
     pub fn keyword_hit(&self, haystack: &[u8], rule: usize) -> bool {
-        self.prefilter.candidate_rules(haystack).contains(&rule)
+        self.keyword_hits(haystack).rules.contains(&rule)
     }
 
     /// Secrets in `haystack` found by the rule at `rule` alone, keywords and pairing
@@ -90,7 +113,9 @@ impl Engine {
             .collect()
     }
 
-    fn scan_rules(&self, haystack: &[u8], rules: &[usize]) -> Vec<Match> {
+    /// All secrets in `haystack` found by `rules` (from [`Engine::keyword_hits`]),
+    /// ordered by position.
+    pub fn scan_rules(&self, haystack: &[u8], rules: &[usize]) -> Vec<Match> {
         if rules.is_empty() {
             return Vec::new();
         }

@@ -1,11 +1,13 @@
-//! One Aho-Corasick automaton over every rule's keywords: decides which rules'
-//! patterns need to run on a blob.
+//! One Aho-Corasick automaton over every rule's keywords, and the markers of the
+//! decoded views: decides which rules' patterns need to run on a blob, and which
+//! views are worth making, in one pass.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use crate::rules::Rule;
 
-/// Maps keyword hits in a blob to the set of rules whose patterns must run.
+/// Maps keyword hits in a blob to the set of rules whose patterns must run (and
+/// marker hits to the markers found, numbered after the rules).
 ///
 /// The search is leftmost-longest and restarts one byte after each hit's start, so it
 /// finds the longest keyword at every position where any keyword starts. Each keyword
@@ -17,16 +19,22 @@ pub struct Prefilter {
     automaton: AhoCorasick,
     /// For each keyword, the rules of that keyword and of every keyword inside it.
     rules_of_keyword: Vec<Vec<usize>>,
-    rule_count: usize,
+    /// Rules and markers together.
+    slot_count: usize,
 }
 
 impl Prefilter {
-    /// Builds the automaton over the keywords of `rules` (ASCII case-insensitive).
-    pub fn new(rules: &[Rule]) -> Prefilter {
+    /// Builds the automaton over the keywords of `rules` and over `markers`, marker
+    /// `i` standing for slot `rules.len() + i` (ASCII case-insensitive).
+    pub fn new(rules: &[Rule], markers: &[&str]) -> Prefilter {
         let mut keywords: Vec<String> = Vec::new();
         let mut direct: Vec<Vec<usize>> = Vec::new();
-        for (index, rule) in rules.iter().enumerate() {
-            for keyword in &rule.keywords {
+        let slots = rules
+            .iter()
+            .map(|rule| rule.keywords.iter().map(String::as_str).collect::<Vec<_>>())
+            .chain(markers.iter().map(|marker| vec![*marker]));
+        for (index, slot_keywords) in slots.enumerate() {
+            for keyword in slot_keywords {
                 let keyword = keyword.to_ascii_lowercase();
                 match keywords.iter().position(|known| *known == keyword) {
                     Some(known) => direct[known].push(index),
@@ -67,14 +75,15 @@ impl Prefilter {
         Prefilter {
             automaton,
             rules_of_keyword,
-            rule_count: rules.len(),
+            slot_count: rules.len() + markers.len(),
         }
     }
 
-    /// The rules with at least one keyword in `haystack`, in rule order.
-    pub fn candidate_rules(&self, haystack: &[u8]) -> Vec<usize> {
-        let mut hit = vec![false; self.rule_count];
-        let mut remaining = self.rule_count;
+    /// The slots with at least one keyword in `haystack`, in order: rules first, then
+    /// markers.
+    pub fn slots(&self, haystack: &[u8]) -> Vec<usize> {
+        let mut hit = vec![false; self.slot_count];
+        let mut remaining = self.slot_count;
         let mut at = 0;
         while let Some(found) = self.automaton.find(Input::new(haystack).range(at..)) {
             for &rule in &self.rules_of_keyword[found.pattern().as_usize()] {
@@ -112,7 +121,7 @@ mod tests {
                 words.join(", ")
             ));
         }
-        Prefilter::new(parse_rule_file("t.toml", &text).unwrap().rules())
+        Prefilter::new(parse_rule_file("t.toml", &text).unwrap().rules(), &[])
     }
 
     #[test]
@@ -125,12 +134,9 @@ mod tests {
             &["bcd"],
             &["nothere"],
         ]);
-        assert_eq!(
-            filter.candidate_rules(b"X-TC-AUTHENTICATION-ID: 1"),
-            vec![0, 1]
-        );
-        assert_eq!(filter.candidate_rules(b"..abcd.."), vec![2, 3]);
-        assert_eq!(filter.candidate_rules(b"authentication"), vec![0]);
-        assert_eq!(filter.candidate_rules(b"none of them"), Vec::<usize>::new());
+        assert_eq!(filter.slots(b"X-TC-AUTHENTICATION-ID: 1"), vec![0, 1]);
+        assert_eq!(filter.slots(b"..abcd.."), vec![2, 3]);
+        assert_eq!(filter.slots(b"authentication"), vec![0]);
+        assert_eq!(filter.slots(b"none of them"), Vec::<usize>::new());
     }
 }

@@ -3,16 +3,14 @@
 
 use std::path::PathBuf;
 
-use crate::decode::utf16;
-use crate::engine::Match;
+use crate::decode::{self, utf16, utf16::Utf16};
 use crate::filter::LineContext;
-use crate::finding::{Finding, Origin, PairedFinding, fingerprint, line_hash, number_line_hashes};
 use crate::outcome::{Level, Note, Outcome};
-use crate::rules::{Confidence, Rule};
 use crate::source::{Blob, Skip, Visitor};
 use crate::text::{LineCursor, line_bounds};
 
 use super::Settings;
+use super::findings::{Hit, build, view_hits};
 
 /// A per-thread visitor: runs the engine on each blob and keeps what it finds.
 pub(super) struct Collector<'s> {
@@ -55,27 +53,31 @@ impl Visitor for Collector<'_> {
             self.note(Level::Info, blob.origin.path().to_path_buf(), message);
         }
         let engine = &self.settings.engine;
-        let mut matches = engine.scan(data);
+        let keywords = engine.keyword_hits(data);
+        let mut matches = engine.scan_rules(data, &keywords.rules);
+        let views = decode::views(data, &keywords.markers, !keywords.rules.is_empty());
+        let mut hits = view_hits(engine, data, &views, &mut matches);
+        hits.extend(matches.into_iter().map(|found| Hit {
+            decoded_from: encoding.map(Utf16::name),
+            ..Hit::raw(data, found)
+        }));
         if let Some(lines) = &blob.lines {
             // The ranges are sorted and apart: only the first that does not end above the
             // match can overlap it.
-            matches.retain(|found| {
+            hits.retain(|hit| {
+                let found = &hit.found;
                 let first = lines.partition_point(|range| *range.end() < found.start.line);
                 lines
                     .get(first)
                     .is_some_and(|range| *range.start() <= found.end.line)
             });
         }
-        if matches.is_empty() {
+        if hits.is_empty() {
             return;
         }
-        let offsets: Vec<usize> = matches.iter().map(|found| found.secret.start).collect();
-        let mut findings = findings_of(engine.rules(), &blob.origin, data, matches);
-        if let Some(order) = encoding {
-            for finding in &mut findings {
-                finding.decoded_from = Some(order.name());
-            }
-        }
+        hits.sort_by_key(|hit| (hit.found.secret.start, hit.found.rule));
+        let offsets: Vec<usize> = hits.iter().map(|hit| hit.found.secret.start).collect();
+        let findings = build(engine.rules(), &blob.origin, data, hits);
         let Some(suppressor) = &self.settings.suppressor else {
             return self.outcome.findings.extend(findings);
         };
@@ -124,49 +126,4 @@ impl Visitor for Collector<'_> {
         };
         self.note(level, path, reason.to_string());
     }
-}
-
-/// The findings of one blob from the engine's matches (in position order).
-pub fn findings_of(
-    rules: &[Rule],
-    origin: &Origin,
-    data: &[u8],
-    matches: Vec<Match>,
-) -> Vec<Finding> {
-    // Matches come in position order: each line's bounds are found once.
-    let mut lines = LineCursor::new(data);
-    let mut findings: Vec<Finding> = matches
-        .into_iter()
-        .map(|found| {
-            let line = lines.line(found.secret.start);
-            let rule = &rules[found.rule];
-            let secret = String::from_utf8_lossy(&data[found.secret.clone()]).into_owned();
-            let pair = found.pair.map(|pair| PairedFinding {
-                rule: pair.rule,
-                start: pair.start,
-                end: pair.end,
-                value: String::from_utf8_lossy(&data[pair.secret]).into_owned(),
-            });
-            let confidence = if pair.is_some() {
-                Confidence::High
-            } else {
-                rule.confidence
-            };
-            Finding {
-                rule: found.rule,
-                origin: origin.clone(),
-                start: found.start,
-                end: found.end,
-                severity: rule.severity,
-                confidence,
-                fingerprint: fingerprint(&rule.id, &secret),
-                line_hash: line_hash(data, line, found.secret),
-                secret,
-                pair,
-                decoded_from: None,
-            }
-        })
-        .collect();
-    number_line_hashes(&mut findings);
-    findings
 }

@@ -3,6 +3,7 @@
 //! make every skipped or troubled path visible.
 
 mod collector;
+mod findings;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::time::Instant;
 
 use git2::Repository;
 
-pub use collector::findings_of;
+pub use findings::findings_of;
 
 use crate::engine::Engine;
 use crate::error::Error;

@@ -1,0 +1,186 @@
+//! The engine's matches made findings: those in the blob itself, and those in its
+//! decoded views, mapped back to where they stand in the blob.
+
+use std::ops::Range;
+
+use crate::decode::View;
+use crate::engine::{Engine, Match, PairedId};
+use crate::finding::{Finding, Origin, PairedFinding, fingerprint, line_hash, number_line_hashes};
+use crate::rules::{Confidence, Rule};
+use crate::text::{LineCursor, Position, positions};
+
+/// A match located in the blob, with the values it found: a view's are decoded, so
+/// they differ from the blob's bytes at the match.
+#[derive(Debug)]
+pub(super) struct Hit {
+    /// Rule, blob ranges and positions.
+    pub(super) found: Match,
+    /// The secret's value.
+    pub(super) secret: String,
+    /// The paired identifier's value.
+    pub(super) identifier: Option<String>,
+    /// The view it was found in, if not the blob itself.
+    pub(super) decoded_from: Option<&'static str>,
+}
+
+impl Hit {
+    /// A match in `data` itself.
+    pub(super) fn raw(data: &[u8], found: Match) -> Hit {
+        let value =
+            |range: &Range<usize>| String::from_utf8_lossy(&data[range.clone()]).into_owned();
+        Hit {
+            secret: value(&found.secret),
+            identifier: found.pair.as_ref().map(|pair| value(&pair.secret)),
+            found,
+            decoded_from: None,
+        }
+    }
+}
+
+/// What `engine` finds in `views` of `data` beyond `covered` (the blob's own matches):
+/// a match whose secret, mapped back, overlaps one already found by the same rule is
+/// left out; a blob match that a view's pair absorbed as its identifier is taken out
+/// of `covered`, as the engine would have done had both halves been in the blob.
+pub(super) fn view_hits(
+    engine: &Engine,
+    data: &[u8],
+    views: &[View],
+    covered: &mut Vec<Match>,
+) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = Vec::new();
+    for view in views {
+        for found in engine.scan(&view.text) {
+            let to_blob = |range: &Range<usize>| view.to_blob(range.start)..view.to_blob(range.end);
+            let secret = to_blob(&found.secret);
+            let overlaps = |rule: usize, other: &Range<usize>| {
+                rule == found.rule && other.start < secret.end && secret.start < other.end
+            };
+            if covered.iter().any(|m| overlaps(m.rule, &m.secret))
+                || hits
+                    .iter()
+                    .any(|hit| overlaps(hit.found.rule, &hit.found.secret))
+            {
+                continue;
+            }
+            let value = |range: &Range<usize>| {
+                String::from_utf8_lossy(&view.text[range.clone()]).into_owned()
+            };
+            hits.push(Hit {
+                secret: value(&found.secret),
+                identifier: found.pair.as_ref().map(|pair| value(&pair.secret)),
+                found: Match {
+                    rule: found.rule,
+                    pair: found.pair.as_ref().map(|pair| PairedId {
+                        rule: pair.rule,
+                        secret: to_blob(&pair.secret),
+                        start: Position::default(),
+                        end: Position::default(),
+                    }),
+                    secret,
+                    start: Position::default(),
+                    end: Position::default(),
+                },
+                decoded_from: Some(view.name),
+            });
+        }
+    }
+    let absorbed = |found: &Match| {
+        hits.iter()
+            .filter_map(|hit| hit.found.pair.as_ref())
+            .any(|pair| {
+                pair.rule == found.rule
+                    && pair.secret.start < found.secret.end
+                    && found.secret.start < pair.secret.end
+            })
+    };
+    covered.retain(|found| found.pair.is_some() || !absorbed(found));
+    locate(data, &mut hits);
+    hits
+}
+
+/// Sets the positions of `hits`' blob ranges in `data`, in one pass over it.
+fn locate(data: &[u8], hits: &mut [Hit]) {
+    let mut offsets: Vec<usize> = hits
+        .iter()
+        .flat_map(|hit| {
+            let pair = hit.found.pair.as_ref().map(|pair| pair.secret.clone());
+            [hit.found.secret.start, hit.found.secret.end]
+                .into_iter()
+                .chain(pair.into_iter().flat_map(|range| [range.start, range.end]))
+        })
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let found = positions(data, &offsets);
+    let at = |offset: usize| found[offsets.partition_point(|&o| o < offset)];
+    for hit in hits {
+        hit.found.start = at(hit.found.secret.start);
+        hit.found.end = at(hit.found.secret.end);
+        if let Some(pair) = &mut hit.found.pair {
+            pair.start = at(pair.secret.start);
+            pair.end = at(pair.secret.end);
+        }
+    }
+}
+
+/// The findings of one blob from the engine's matches in it (in position order).
+pub fn findings_of(
+    rules: &[Rule],
+    origin: &Origin,
+    data: &[u8],
+    matches: Vec<Match>,
+) -> Vec<Finding> {
+    let hits = matches
+        .into_iter()
+        .map(|found| Hit::raw(data, found))
+        .collect();
+    build(rules, origin, data, hits)
+}
+
+/// The findings of `hits` in `data` (in position order).
+pub(super) fn build(rules: &[Rule], origin: &Origin, data: &[u8], hits: Vec<Hit>) -> Vec<Finding> {
+    // Hits come in position order: each line's bounds are found once.
+    let mut lines = LineCursor::new(data);
+    let mut findings: Vec<Finding> = hits
+        .into_iter()
+        .map(|hit| {
+            let Hit {
+                found,
+                secret,
+                identifier,
+                decoded_from,
+            } = hit;
+            let line = lines.line(found.secret.start);
+            let rule = &rules[found.rule];
+            let pair = found
+                .pair
+                .zip(identifier)
+                .map(|(pair, value)| PairedFinding {
+                    rule: pair.rule,
+                    start: pair.start,
+                    end: pair.end,
+                    value,
+                });
+            let confidence = if pair.is_some() {
+                Confidence::High
+            } else {
+                rule.confidence
+            };
+            Finding {
+                rule: found.rule,
+                origin: origin.clone(),
+                start: found.start,
+                end: found.end,
+                severity: rule.severity,
+                confidence,
+                fingerprint: fingerprint(&rule.id, &secret),
+                line_hash: line_hash(data, line, found.secret),
+                secret,
+                pair,
+                decoded_from,
+            }
+        })
+        .collect();
+    number_line_hashes(&mut findings);
+    findings
+}
