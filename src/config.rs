@@ -54,6 +54,10 @@ pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keysca
 # ignore_files = true
 # Follow symbolic links.
 # follow_symlinks = false
+# Expand archives (zip, jar, tar, gzip) and scan their members.
+# archives = true
+# Scan what decodes from a file too: UTF-16 text, base64 values, escaped JSON strings.
+# decode = true
 "#;
 
 /// A rule id named in the configuration, with the line it is on.
@@ -90,6 +94,10 @@ pub struct Config {
     pub ignore_files: Option<bool>,
     /// Follow symbolic links.
     pub follow_symlinks: Option<bool>,
+    /// Expand archives and scan their members.
+    pub archives: Option<bool>,
+    /// Scan what decodes from a file too.
+    pub decode: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -136,6 +144,8 @@ struct RawScan {
     scan_binaries: Option<bool>,
     ignore_files: Option<bool>,
     follow_symlinks: Option<bool>,
+    archives: Option<bool>,
+    decode: Option<bool>,
 }
 
 /// The nearest `.keyscan.toml` in `start` (a directory, or a file's directory) or above.
@@ -229,6 +239,8 @@ pub fn load(path: &Path) -> Result<Config, Error> {
         scan_binaries: raw.scan.scan_binaries,
         ignore_files: raw.scan.ignore_files,
         follow_symlinks: raw.scan.follow_symlinks,
+        archives: raw.scan.archives,
+        decode: raw.scan.decode,
     })
 }
 

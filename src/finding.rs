@@ -38,9 +38,10 @@ pub struct Finding {
     pub line_hash: String,
     /// The identifier this secret was found with.
     pub pair: Option<PairedFinding>,
-    /// How the text the secret is in was decoded from the blob (`utf-16le`); `None`
-    /// when it was found in the blob's bytes as they are.
-    pub decoded_from: Option<&'static str>,
+    /// How the text the secret is in was decoded from the blob, outermost first
+    /// (`utf-16le`, `zip:gzip:tar:base64`); `None` when it was found in the blob's
+    /// bytes as they are.
+    pub decoded_from: Option<String>,
 }
 
 /// The identifier half of a paired finding (an access key ID, an API key's name),
@@ -135,6 +136,28 @@ impl Origin {
         match self {
             Origin::File { relative, .. } => relative,
             Origin::GitBlob { path, .. } | Origin::Staged { path } => path,
+        }
+    }
+
+    /// Where a member of the archive seen here was seen: `archive!member`, with the
+    /// archive's commit when it is in history.
+    pub fn member(&self, member: &str) -> Origin {
+        let inner = |path: &Path| PathBuf::from(format!("{}!{member}", path.display()));
+        match self {
+            Origin::File { path, relative } => Origin::File {
+                path: inner(path),
+                relative: inner(relative),
+            },
+            Origin::GitBlob {
+                path,
+                commit,
+                history_only,
+            } => Origin::GitBlob {
+                path: inner(path),
+                commit: Arc::clone(commit),
+                history_only: *history_only,
+            },
+            Origin::Staged { path } => Origin::Staged { path: inner(path) },
         }
     }
 

@@ -187,6 +187,20 @@ pub struct CommonArgs {
     /// Skip files that look binary (the default; overrides `scan.scan_binaries = true`).
     #[arg(long, overrides_with = "scan_binaries")]
     pub no_scan_binaries: bool,
+    /// Expand archives (zip, jar, tar, gzip) and scan their members (the default;
+    /// overrides `scan.archives = false`).
+    #[arg(long, overrides_with = "no_archives")]
+    pub archives: bool,
+    /// Do not expand archives; they are skipped as binary files.
+    #[arg(long, overrides_with = "archives")]
+    pub no_archives: bool,
+    /// Scan what decodes from a file too: UTF-16 text, base64 configuration values,
+    /// escaped JSON strings (the default; overrides `scan.decode = false`).
+    #[arg(long, overrides_with = "no_decode")]
+    pub decode: bool,
+    /// Scan files only as they are, decoding nothing.
+    #[arg(long, overrides_with = "decode")]
+    pub no_decode: bool,
     /// Extra rule files or directories of *.toml rule files, added to the built-in rules.
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
@@ -258,7 +272,7 @@ mod tests {
     #[test]
     fn every_scan_setting_of_the_configuration_has_a_flag_for_each_way() {
         let keys = scan_keys();
-        assert_eq!(keys.len(), 4, "{keys:?}");
+        assert_eq!(keys.len(), 6, "{keys:?}");
         let command = Cli::command();
         let scan = command.find_subcommand("scan").expect("a scan command");
         let longs: Vec<&str> = scan

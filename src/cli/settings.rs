@@ -97,6 +97,9 @@ pub fn resolve(
         scan_binaries: switch(common.scan_binaries, common.no_scan_binaries)
             .or(config.scan_binaries)
             .unwrap_or(false),
+        archives: switch(common.archives, common.no_archives)
+            .or(config.archives)
+            .unwrap_or(true),
     };
     let scan = pipeline::Settings {
         engine: Engine::new(rules),
@@ -108,6 +111,9 @@ pub fn resolve(
         follow_symlinks: switch(walk.follow_symlinks, walk.no_follow_symlinks)
             .or(config.follow_symlinks)
             .unwrap_or(false),
+        decode: switch(common.decode, common.no_decode)
+            .or(config.decode)
+            .unwrap_or(true),
         threads: common.threads,
         progress: Arc::new(Progress::default()),
     };

@@ -1,7 +1,9 @@
 //! Views of a blob other than its raw bytes, for the engine to scan: pure functions,
-//! no I/O. UTF-16 text transcoded to UTF-8 replaces the blob; the other views are
-//! scanned beside it, each able to map what it finds back to the blob.
+//! no I/O. Archives expand to their members; UTF-16 text transcoded to UTF-8 replaces
+//! the blob; the other views are scanned beside it, each able to map what it finds
+//! back to the blob.
 
+pub mod archive;
 pub mod base64;
 pub mod strings;
 pub mod utf16;

@@ -3,8 +3,11 @@
 
 use std::path::PathBuf;
 
-use crate::decode::{self, utf16, utf16::Utf16};
+use std::ops::RangeInclusive;
+
+use crate::decode::{self, archive, utf16, utf16::Utf16};
 use crate::filter::LineContext;
+use crate::finding::Origin;
 use crate::outcome::{Level, Note, Outcome};
 use crate::source::{Blob, Skip, Visitor};
 use crate::text::{LineCursor, line_bounds};
@@ -40,59 +43,10 @@ impl<'s> Collector<'s> {
 
 impl Visitor for Collector<'_> {
     fn blob(&mut self, blob: Blob<'_>) {
-        let stats = &mut self.outcome.stats;
-        stats.files += 1;
-        stats.bytes += blob.data.len() as u64;
-        // UTF-16 text is scanned as UTF-8: its lines and columns stay the same.
-        let encoding = utf16::detect(blob.data);
-        let transcoded = encoding.map(|order| utf16::to_utf8(blob.data, order));
-        let data = transcoded.as_deref().unwrap_or(blob.data);
-        if encoding.is_none() && std::str::from_utf8(data).is_err() {
-            stats.not_utf8 += 1;
-            let message = "not valid UTF-8; scanned as bytes".to_owned();
-            self.note(Level::Info, blob.origin.path().to_path_buf(), message);
-        }
-        let engine = &self.settings.engine;
-        let keywords = engine.keyword_hits(data);
-        let mut matches = engine.scan_rules(data, &keywords.rules);
-        let views = decode::views(data, &keywords.markers, !keywords.rules.is_empty());
-        let mut hits = view_hits(engine, data, &views, &mut matches);
-        hits.extend(matches.into_iter().map(|found| Hit {
-            decoded_from: encoding.map(Utf16::name),
-            ..Hit::raw(data, found)
-        }));
-        if let Some(lines) = &blob.lines {
-            // The ranges are sorted and apart: only the first that does not end above the
-            // match can overlap it.
-            hits.retain(|hit| {
-                let found = &hit.found;
-                let first = lines.partition_point(|range| *range.end() < found.start.line);
-                lines
-                    .get(first)
-                    .is_some_and(|range| *range.start() <= found.end.line)
-            });
-        }
-        if hits.is_empty() {
-            return;
-        }
-        hits.sort_by_key(|hit| (hit.found.secret.start, hit.found.rule));
-        let offsets: Vec<usize> = hits.iter().map(|hit| hit.found.secret.start).collect();
-        let findings = build(engine.rules(), &blob.origin, data, hits);
-        let Some(suppressor) = &self.settings.suppressor else {
-            return self.outcome.findings.extend(findings);
-        };
-        // Findings come in position order: each line's context is worked out once.
-        let mut lines = LineCursor::new(data);
-        let mut context = LineContext::default();
-        for (finding, offset) in findings.into_iter().zip(offsets) {
-            if let Some(line) = lines.enter(offset) {
-                let previous = (line.start > 0).then(|| &data[line_bounds(data, line.start - 1)]);
-                context = suppressor.line_context(&data[line], previous);
-            }
-            match suppressor.reason(&finding, engine.rules(), &context) {
-                Some(mechanism) => *self.outcome.suppressed.entry(mechanism).or_default() += 1,
-                None => self.outcome.findings.push(finding),
-            }
+        let limits = self.settings.limits;
+        match archive::detect(blob.data).filter(|_| limits.archives) {
+            Some(kind) => self.archive(&blob.origin, blob.data, kind),
+            None => self.content(&blob.origin, blob.data, blob.lines.as_deref(), None),
         }
     }
 
@@ -125,5 +79,106 @@ impl Visitor for Collector<'_> {
             }
         };
         self.note(level, path, reason.to_string());
+    }
+}
+
+impl Collector<'_> {
+    /// Scans the members of an archive, each as a file at `archive!member`; what the
+    /// bounds stopped is an error note (the result is incomplete).
+    fn archive(&mut self, origin: &Origin, data: &[u8], kind: archive::Kind) {
+        self.outcome.stats.bytes += data.len() as u64;
+        let bounds = archive::Bounds::for_file_size(self.settings.limits.max_file_size);
+        let expanded = archive::expand(data, kind, bounds);
+        for problem in expanded.problems {
+            self.outcome.stats.errors += 1;
+            let message = format!("archive not fully scanned: {problem}");
+            self.note(Level::Error, origin.path().to_path_buf(), message);
+        }
+        for member in expanded.members {
+            let inner = origin.member(&member.path);
+            match self.settings.limits.skip_content(&member.data) {
+                Some(reason) => self.skipped(inner.path().to_path_buf(), reason),
+                None => self.content(&inner, &member.data, None, Some(&member.chain)),
+            }
+        }
+    }
+
+    /// Scans one file's (or archive member's) content: as it is and in its decoded
+    /// views, reporting only secrets on `lines` when given. `outer` names the archives
+    /// it came out of.
+    fn content(
+        &mut self,
+        origin: &Origin,
+        data: &[u8],
+        lines: Option<&[RangeInclusive<usize>]>,
+        outer: Option<&str>,
+    ) {
+        let decode = self.settings.decode;
+        let stats = &mut self.outcome.stats;
+        stats.files += 1;
+        stats.bytes += if outer.is_some() {
+            0
+        } else {
+            data.len() as u64
+        };
+        // UTF-16 text is scanned as UTF-8: its lines and columns stay the same.
+        let encoding = utf16::detect(data).filter(|_| decode);
+        let transcoded = encoding.map(|order| utf16::to_utf8(data, order));
+        let data = transcoded.as_deref().unwrap_or(data);
+        if encoding.is_none() && std::str::from_utf8(data).is_err() {
+            stats.not_utf8 += 1;
+            let message = "not valid UTF-8; scanned as bytes".to_owned();
+            self.note(Level::Info, origin.path().to_path_buf(), message);
+        }
+        let engine = &self.settings.engine;
+        let keywords = engine.keyword_hits(data);
+        let mut matches = engine.scan_rules(data, &keywords.rules);
+        let views = if decode {
+            decode::views(data, &keywords.markers, !keywords.rules.is_empty())
+        } else {
+            Vec::new()
+        };
+        let mut hits = view_hits(engine, data, &views, &mut matches);
+        hits.extend(matches.into_iter().map(|found| Hit::raw(data, found)));
+        if let Some(lines) = lines {
+            // The ranges are sorted and apart: only the first that does not end above the
+            // match can overlap it.
+            hits.retain(|hit| {
+                let found = &hit.found;
+                let first = lines.partition_point(|range| *range.end() < found.start.line);
+                lines
+                    .get(first)
+                    .is_some_and(|range| *range.start() <= found.end.line)
+            });
+        }
+        // The chain of decodings, outermost first: archives, UTF-16, then the view.
+        let chain: Vec<&str> = outer.into_iter().chain(encoding.map(Utf16::name)).collect();
+        for hit in &mut hits {
+            let links = chain.iter().copied().chain(hit.view);
+            let joined = links.collect::<Vec<_>>().join(":");
+            hit.decoded_from = (!joined.is_empty()).then_some(joined);
+        }
+        if hits.is_empty() {
+            return;
+        }
+        hits.sort_by_key(|hit| (hit.found.secret.start, hit.found.rule));
+        let offsets: Vec<usize> = hits.iter().map(|hit| hit.found.secret.start).collect();
+        let findings = build(engine.rules(), origin, data, hits);
+        let Some(suppressor) = &self.settings.suppressor else {
+            return self.outcome.findings.extend(findings);
+        };
+        // Findings come in position order: each line's context is worked out once.
+        let mut lines = LineCursor::new(data);
+        let mut context = LineContext::default();
+        for (finding, offset) in findings.into_iter().zip(offsets) {
+            if let Some(line) = lines.enter(offset) {
+                let previous = (line.start > 0).then(|| &data[line_bounds(data, line.start - 1)]);
+                context = suppressor.line_context(&data[line], previous);
+            }
+            match suppressor.reason(&finding, engine.rules(), &context) {
+                Some(mechanism) => *self.outcome.suppressed.entry(mechanism).or_default() += 1,
+                None => self.outcome.findings.push(finding),
+            }
+        }
     }
 }

@@ -20,7 +20,9 @@ pub(super) struct Hit {
     /// The paired identifier's value.
     pub(super) identifier: Option<String>,
     /// The view it was found in, if not the blob itself.
-    pub(super) decoded_from: Option<&'static str>,
+    pub(super) view: Option<&'static str>,
+    /// The whole chain of decodings it was found through (`zip:base64`), if any.
+    pub(super) decoded_from: Option<String>,
 }
 
 impl Hit {
@@ -32,6 +34,7 @@ impl Hit {
             secret: value(&found.secret),
             identifier: found.pair.as_ref().map(|pair| value(&pair.secret)),
             found,
+            view: None,
             decoded_from: None,
         }
     }
@@ -80,7 +83,8 @@ pub(super) fn view_hits(
                     start: Position::default(),
                     end: Position::default(),
                 },
-                decoded_from: Some(view.name),
+                view: Some(view.name),
+                decoded_from: Some(view.name.to_owned()),
             });
         }
     }
@@ -149,6 +153,7 @@ pub(super) fn build(rules: &[Rule], origin: &Origin, data: &[u8], hits: Vec<Hit>
                 secret,
                 identifier,
                 decoded_from,
+                ..
             } = hit;
             let line = lines.line(found.secret.start);
             let rule = &rules[found.rule];

@@ -60,6 +60,9 @@ pub struct Settings {
     pub ignore_files: bool,
     /// Follow symbolic links (directory scans).
     pub follow_symlinks: bool,
+    /// Scan what decodes from a blob too: UTF-16 text, base64 values, escaped JSON
+    /// strings.
+    pub decode: bool,
     /// Worker threads; 0 picks one per core.
     pub threads: usize,
     /// Counters a progress display can watch (history scans bump them).

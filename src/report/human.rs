@@ -47,7 +47,8 @@ pub fn write(
         )?;
         let decoded = finding
             .decoded_from
-            .map_or(String::new(), |decoding| format!(", in {decoding} text"));
+            .as_ref()
+            .map_or(String::new(), |decoding| format!(", in {decoding} content"));
         writeln!(
             out,
             "    {} (confidence {}){decoded}",

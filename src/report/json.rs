@@ -109,7 +109,7 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
         })
         .collect();
     value["parts"] = json!(parts);
-    if let Some(decoding) = finding.decoded_from {
+    if let Some(decoding) = &finding.decoded_from {
         value["decoded_from"] = json!(decoding);
     }
     if let Some(pair) = &finding.pair {

@@ -166,7 +166,7 @@ fn result(
         "confidence": finding.confidence,
         "fingerprint": finding.fingerprint,
     });
-    if let Some(decoding) = finding.decoded_from {
+    if let Some(decoding) = &finding.decoded_from {
         properties["decodedFrom"] = json!(decoding);
     }
     let artifact = base.location(finding.origin.path(), finding.origin.relative());

@@ -11,7 +11,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
-use crate::decode::utf16;
+use crate::decode::{archive, utf16};
 use crate::finding::Origin;
 
 /// Content to scan and where it came from.
@@ -91,12 +91,15 @@ pub struct Limits {
     pub max_file_size: u64,
     /// Scan content that looks binary instead of skipping it.
     pub scan_binaries: bool,
+    /// Expand archives (zip, tar, gzip) and scan their members.
+    pub archives: bool,
 }
 
 impl Limits {
     /// Why `data` is not scanned, if it is not.
     pub fn skip_content(&self, data: &[u8]) -> Option<Skip> {
-        (!self.scan_binaries && looks_binary(data)).then_some(Skip::Binary)
+        let archive = self.archives && archive::detect(data).is_some();
+        (!self.scan_binaries && !archive && looks_binary(data)).then_some(Skip::Binary)
     }
 
     /// `Skip::TooLarge` when `size` is over the cap.

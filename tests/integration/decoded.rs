@@ -112,3 +112,148 @@ fn escaped_json_strings_in_a_notebook_are_decoded() {
         ("analysis.ipynb", 7, "aws-secret-access-key", "json-string")
     );
 }
+
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in files {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn tar_gz_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, data) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, name, *data).unwrap();
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&builder.into_inner().unwrap()).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn members_of_zip_and_tar_gz_archives_are_scanned_and_reported_inside_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (zipped, tarred) = (fake_github_token(80), fake_github_token(81));
+    let env = format!("# backup\nGITHUB_TOKEN={zipped}\n");
+    write(
+        dir.path(),
+        "backups/env.zip",
+        zip_of(&[("config/.env", env.as_bytes())]),
+    );
+    let script = format!("#!/bin/sh\nexport GH_TOKEN='{tarred}'\n");
+    write(
+        dir.path(),
+        "dist/release.tar.gz",
+        tar_gz_of(&[("bin/deploy.sh", script.as_bytes())]),
+    );
+    let output = run_expect(
+        1,
+        &[
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--no-config",
+        ],
+    );
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let mut found: Vec<(String, u64, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            let path = finding["path"].as_str().unwrap();
+            let inside = path
+                .rsplit_once(std::path::MAIN_SEPARATOR)
+                .map_or(path, |(_, tail)| tail);
+            let _ = inside;
+            let from_root = path.strip_prefix(dir.path().to_str().unwrap()).unwrap();
+            (
+                from_root.trim_start_matches('/').to_owned(),
+                finding["line"].as_u64().unwrap(),
+                finding["column"].as_u64().unwrap(),
+                finding["decoded_from"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "backups/env.zip!config/.env".to_owned(),
+                2,
+                14,
+                "zip".to_owned()
+            ),
+            (
+                "dist/release.tar.gz!bin/deploy.sh".to_owned(),
+                2,
+                18,
+                "gzip:tar".to_owned()
+            ),
+        ]
+    );
+    // With --no-archives they are binary files, skipped and counted.
+    let output = run_expect(
+        0,
+        &[
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--no-config",
+            "--no-archives",
+        ],
+    );
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["stats"]["skipped_binary"], 2);
+}
+
+#[test]
+fn a_zip_bomb_is_stopped_by_the_size_cap_and_makes_the_result_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let zeros = vec![b'0'; 8 << 20];
+    write(dir.path(), "bomb.zip", zip_of(&[("zeros.txt", &zeros)]));
+    write(dir.path(), "ok.txt", "nothing to see\n");
+    let output = run_expect(
+        2,
+        &[
+            dir.path().to_str().unwrap(),
+            "--no-config",
+            "--max-file-size",
+            "1MB",
+        ],
+    );
+    let err = crate::common::stderr(&output);
+    assert!(
+        err.contains("bomb.zip") && err.contains("inflates to more than"),
+        "{err}"
+    );
+    assert!(err.contains("incomplete result"), "{err}");
+}
+
+#[test]
+fn no_decode_scans_only_the_bytes_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = fake_github_token(82);
+    write(
+        dir.path(),
+        "secret.yaml",
+        format!(
+            "kind: Secret\ndata:\n  TOKEN_FILE: {}\n",
+            base64(&format!("T={token}"))
+        ),
+    );
+    let root = dir.path().to_str().unwrap();
+    run_expect(1, &[root, "--no-config"]);
+    run_expect(0, &[root, "--no-config", "--no-decode"]);
+}
