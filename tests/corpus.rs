@@ -61,14 +61,14 @@ const RECALL_FLOORS: &[(&str, f64)] = &[
     ("ruby-hash", 1.00),
     ("s3cfg", 0.50),
     ("shell-default", 0.75),
-    ("tar-gz", 0.00),
+    ("tar-gz", 1.00),
     ("terraform-json", 1.00),
     ("toml", 1.00),
     ("url", 1.00),
     ("utf16", 0.75),
     ("xml-appsettings", 0.75),
     ("yaml", 1.00),
-    ("zip", 0.00),
+    ("zip", 1.00),
 ];
 
 /// Overall precision: the project's target. Seed 1 measures 1.0 since the JWT
