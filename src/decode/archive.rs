@@ -89,9 +89,11 @@ pub struct Expanded {
     pub problems: Vec<String>,
 }
 
-/// Expands `data`, an archive of `kind`, within `bounds`.
-pub fn expand(data: &[u8], kind: Kind, bounds: Bounds) -> Expanded {
+/// Expands `data`, an archive of `kind` named `name` (its file name, which names
+/// what a gzip stream holds when its header does not), within `bounds`.
+pub fn expand(data: &[u8], kind: Kind, name: &str, bounds: Bounds) -> Expanded {
     let mut expansion = Expansion {
+        name: name.strip_suffix(".gz").unwrap_or(name).to_owned(),
         bounds,
         budget: bounds
             .inflated
@@ -105,6 +107,8 @@ pub fn expand(data: &[u8], kind: Kind, bounds: Bounds) -> Expanded {
 
 /// An expansion in progress: what is left of the bounds.
 struct Expansion {
+    /// What an unnamed gzip stream is called: the archive's name without `.gz`.
+    name: String,
     bounds: Bounds,
     /// Bytes that may still be inflated.
     budget: u64,
@@ -190,7 +194,7 @@ impl Expansion {
             .header()
             .and_then(|header| header.filename())
             .map(|name| String::from_utf8_lossy(name).into_owned())
-            .unwrap_or_else(|| "(gunzipped)".to_owned());
+            .unwrap_or_else(|| self.name.clone());
         self.member(content, format!("{prefix}{name}"), chain, depth)
     }
 
@@ -294,7 +298,7 @@ mod tests {
         let inner = tar_gz_of(&[("config/.env", b"A=1\n"), ("readme", b"hi")]);
         let outer = zip_of(&[("app/x.txt", b"text"), ("backup.tgz", &inner)]);
         assert_eq!(detect(&outer), Some(Kind::Zip));
-        let expanded = expand(&outer, Kind::Zip, BOUNDS);
+        let expanded = expand(&outer, Kind::Zip, "backup.zip", BOUNDS);
         assert!(expanded.problems.is_empty(), "{:?}", expanded.problems);
         let found: Vec<(&str, &str, &[u8])> = expanded
             .members
@@ -312,10 +316,20 @@ mod tests {
     }
 
     #[test]
+    fn a_gzip_file_is_named_by_its_header_or_its_own_name() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"changelog text").unwrap();
+        let data = gz.finish().unwrap();
+        let expanded = expand(&data, Kind::Gzip, "changelog.gz", BOUNDS);
+        assert_eq!(expanded.members[0].path, "changelog");
+        assert_eq!(expanded.members[0].data, b"changelog text");
+    }
+
+    #[test]
     fn a_decompression_bomb_stops_with_a_problem_not_an_allocation() {
         let zeros = vec![0u8; 4 << 20];
         let bomb = zip_of(&[("zeros.bin", &zeros)]);
-        let expanded = expand(&bomb, Kind::Zip, BOUNDS);
+        let expanded = expand(&bomb, Kind::Zip, "bomb.zip", BOUNDS);
         assert!(expanded.members.is_empty());
         assert_eq!(expanded.problems.len(), 1);
         assert!(
@@ -333,13 +347,13 @@ mod tests {
             .iter()
             .map(|(n, d)| (n.as_str(), d.as_slice()))
             .collect();
-        let expanded = expand(&zip_of(&many), Kind::Zip, BOUNDS);
+        let expanded = expand(&zip_of(&many), Kind::Zip, "many.zip", BOUNDS);
         assert!(expanded.problems[0].contains("more than 100 entries"));
         let mut nested = zip_of(&[("a", b"secret")]);
         for level in 0..3 {
             nested = zip_of(&[(&format!("level{level}.zip"), &nested)]);
         }
-        let expanded = expand(&nested, Kind::Zip, BOUNDS);
+        let expanded = expand(&nested, Kind::Zip, "nested.zip", BOUNDS);
         assert!(
             expanded.problems[0].contains("nested deeper than 3"),
             "{:?}",
@@ -347,7 +361,7 @@ mod tests {
         );
         let mut damaged = zip_of(&[("a.txt", b"hello hello hello")]);
         damaged.truncate(damaged.len() / 2);
-        let expanded = expand(&damaged, Kind::Zip, BOUNDS);
+        let expanded = expand(&damaged, Kind::Zip, "damaged.zip", BOUNDS);
         assert!(!expanded.problems.is_empty());
     }
 }

@@ -88,7 +88,12 @@ impl Collector<'_> {
     fn archive(&mut self, origin: &Origin, data: &[u8], kind: archive::Kind) {
         self.outcome.stats.bytes += data.len() as u64;
         let bounds = archive::Bounds::for_file_size(self.settings.limits.max_file_size);
-        let expanded = archive::expand(data, kind, bounds);
+        let name = origin
+            .path()
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        let expanded = archive::expand(data, kind, &name, bounds);
         for problem in expanded.problems {
             self.outcome.stats.errors += 1;
             let message = format!("archive not fully scanned: {problem}");
