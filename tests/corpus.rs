@@ -44,7 +44,7 @@ const RECALL_FLOORS: &[(&str, f64)] = &[
     ("json", 1.00),
     ("json-name-value", 1.00),
     ("k8s-env", 1.00),
-    ("k8s-env-reversed", 0.75),
+    ("k8s-env-reversed", 1.00),
     ("k8s-secret-base64", 1.00),
     ("k8s-secret-stringdata", 1.00),
     ("maven-settings", 1.00),

@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod base64;
+pub mod names;
 pub mod strings;
 pub mod utf16;
 mod view;
@@ -15,13 +16,22 @@ pub use view::View;
 /// with the rules' keywords in the same pass.
 pub const MARKERS: [&str; 5] = base64::MARKERS;
 
+/// Largest blob whose names and values are paired up: configuration files are small,
+/// and pairing costs a pass over the blob (API models and data files run to megabytes).
+const MAX_CONFIGURATION: usize = 256 << 10;
+
 /// The views of `data` to scan beside it. `markers` are the indexes of the
-/// [`MARKERS`] in `data`; `keywords` says whether any rule's keyword is in it. String
-/// literals are decoded only in JSON documents (notebooks, API responses, configs)
-/// that hold a keyword: an escape does not hide a keyword, and decoding every literal
-/// of every source file would cost more than it finds.
+/// [`MARKERS`] in `data`; `keywords` says whether any rule's keyword is in it. Names
+/// written apart from their values are joined only then, in blobs the size of a
+/// configuration file; string literals are decoded only in JSON documents
+/// (notebooks, API responses, configs) that hold a keyword: an escape does not hide a
+/// keyword, and decoding every literal of every source file would cost more than it
+/// finds.
 pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
     let mut views = vec![base64::decoded_values(data, markers)];
+    if keywords && data.len() <= MAX_CONFIGURATION {
+        views.push(names::name_value_pairs(data));
+    }
     let json = data
         .iter()
         .find(|b| !b.is_ascii_whitespace())

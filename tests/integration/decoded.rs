@@ -257,3 +257,69 @@ fn no_decode_scans_only_the_bytes_as_they_are() {
     run_expect(1, &[root, "--no-config"]);
     run_expect(0, &[root, "--no-config", "--no-decode"]);
 }
+
+#[test]
+fn names_written_apart_from_their_values_are_joined() {
+    let dir = tempfile::tempdir().unwrap();
+    let (id, secret) = fake_aws_pair(83);
+    // A Kubernetes env list, value before name, other keys between.
+    write(
+        dir.path(),
+        "k8s/deployment.yaml",
+        format!(
+            "spec:\n  containers:\n    - name: app\n      env:\n        - value: \"{id}\"\n          name: AWS_ACCESS_KEY_ID\n        - value: \"{secret}\"\n          description: rotated monthly\n          name: AWS_SECRET_ACCESS_KEY\n"
+        ),
+    );
+    // An ECS task definition.
+    let (id2, secret2) = fake_aws_pair(84);
+    write(
+        dir.path(),
+        "ecs/task.json",
+        format!(
+            "{{\"containerDefinitions\": [{{\"environment\": [\n  {{\"name\": \"AWS_ACCESS_KEY_ID\", \"value\": \"{id2}\"}},\n  {{\"name\": \"AWS_SECRET_ACCESS_KEY\", \"value\": \"{secret2}\"}}\n]}}]}}\n"
+        ),
+    );
+    let output = run_expect(
+        1,
+        &[
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--no-config",
+        ],
+    );
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let mut found: Vec<(String, u64, String, usize)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            let path = finding["path"].as_str().unwrap();
+            (
+                path[path.rfind('/').unwrap() + 1..].to_owned(),
+                finding["line"].as_u64().unwrap(),
+                finding["rule_id"].as_str().unwrap().to_owned(),
+                finding["parts"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "deployment.yaml".to_owned(),
+                7,
+                "aws-secret-access-key".to_owned(),
+                2
+            ),
+            (
+                "task.json".to_owned(),
+                3,
+                "aws-secret-access-key".to_owned(),
+                2
+            ),
+        ],
+        "each secret found, paired with its key ID"
+    );
+}

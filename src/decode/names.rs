@@ -1,0 +1,202 @@
+//! Names and values written apart: a Kubernetes `env:` list (`- name: X` and
+//! `value: Y` in one item, in either order, other keys between) and JSON
+//! `{"name": "X", "value": "Y"}` objects (ECS task definitions, Terraform JSON). Each
+//! pair becomes a `X: Y` line, so that the rules see the name with its value.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::bytes::Regex;
+
+use super::View;
+use crate::text::line_bounds;
+
+/// A JSON object with `name` then `value` (any case), strings without escapes.
+static NAME_THEN_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r#""(?i:name|key)"\s*:\s*"(?P<name>[^"\\]{1,128})"\s*,\s*"(?i:value)"\s*:\s*(?P<value>"[^"\\]{1,4096}")"#,
+    )
+});
+
+/// A JSON object with `value` then `name`.
+static VALUE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r#""(?i:value)"\s*:\s*(?P<value>"[^"\\]{1,4096}")\s*,\s*"(?i:name|key)"\s*:\s*"(?P<name>[^"\\]{1,128})""#,
+    )
+});
+
+fn pattern(source: &str) -> Regex {
+    regex::bytes::RegexBuilder::new(source)
+        .unicode(false)
+        .build()
+        .unwrap_or_else(|err| unreachable!("a fixed pattern: {err}"))
+}
+
+/// Every name written apart from its value in `data`, as `NAME: VALUE` lines. Each
+/// syntax is looked for only where its value key occurs at all.
+pub fn name_value_pairs(data: &[u8]) -> View {
+    let has = |key: &[u8]| memchr::memmem::find(data, key).is_some();
+    let mut pairs = if has(b"value:") {
+        yaml_items(data)
+    } else {
+        Vec::new()
+    };
+    if has(b"\"value\"") || has(b"\"Value\"") {
+        for regex in [&*NAME_THEN_VALUE, &*VALUE_THEN_NAME] {
+            for captures in regex.captures_iter(data) {
+                if let (Some(name), Some(value)) = (captures.name("name"), captures.name("value")) {
+                    pairs.push((name.range(), value.range()));
+                }
+            }
+        }
+    }
+    pairs.sort_by_key(|(name, _)| name.start);
+    let mut view = View::new("name-value");
+    for (name, value) in pairs {
+        view.push(&data[name.clone()], name.start);
+        view.push(b": ", value.start.saturating_sub(2));
+        view.push(&data[value.clone()], value.start);
+        view.end_line(value.end);
+    }
+    view
+}
+
+/// Lines looked at around a `value:` for its item's `name:`.
+const ITEM_LINES: usize = 16;
+
+/// The `name:` and `value:` of each YAML list item that has both. Only the lines
+/// around each `value:` key are looked at, so a long file costs one search.
+fn yaml_items(data: &[u8]) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut pairs = Vec::new();
+    for at in memchr::memmem::find_iter(data, b"value:") {
+        let line = line_bounds(data, at);
+        let Some(key) = key_column(&data[line.clone()], b"value:") else {
+            continue;
+        };
+        if line.start + key != at {
+            continue;
+        }
+        let Some(value) = scalar(&data[at + 6..line.end]) else {
+            continue;
+        };
+        let value = at + 6 + value.start..at + 6 + value.end;
+        if let Some(name) = item_name(data, line, key) {
+            pairs.push((name, value));
+        }
+    }
+    pairs
+}
+
+/// The column of `key` on `line` when it is a key of a YAML list item: after the
+/// indentation, or after the indentation and `- `.
+fn key_column(line: &[u8], key: &[u8]) -> Option<usize> {
+    let indent = line.iter().take_while(|&&b| b == b' ').count();
+    let rest = &line[indent..];
+    if rest.starts_with(key) {
+        Some(indent)
+    } else if rest.starts_with(b"- ") && rest[2..].starts_with(key) {
+        Some(indent + 2)
+    } else {
+        None
+    }
+}
+
+/// The value of the `name:` key of the list item that has a key at `column` on
+/// `line`: the item runs from its `- ` line to the next, or to a line indented less.
+fn item_name(data: &[u8], line: Range<usize>, column: usize) -> Option<Range<usize>> {
+    if column < 2 {
+        return None;
+    }
+    let opens = |line: &Range<usize>| data[line.clone()].get(column - 2..column) == Some(b"- ");
+    // Up to the item's `- ` line.
+    let mut first = line;
+    for _ in 0..ITEM_LINES {
+        if opens(&first) || first.start == 0 {
+            break;
+        }
+        first = line_bounds(data, first.start - 1);
+    }
+    if !opens(&first) {
+        return None;
+    }
+    // Down through the item's keys.
+    let mut current = first;
+    for step in 0..ITEM_LINES {
+        let text = &data[current.clone()];
+        if step > 0 {
+            let indent = text.iter().take_while(|&&b| b == b' ').count();
+            if opens(&current) || (indent < column && !text.is_empty()) {
+                return None;
+            }
+        }
+        if text
+            .get(column..)
+            .is_some_and(|rest| rest.starts_with(b"name:"))
+        {
+            let after = current.start + column + 5;
+            let name = scalar(&data[after..current.end])?;
+            return Some(unquoted(data, after + name.start..after + name.end));
+        }
+        if current.end >= data.len() {
+            return None;
+        }
+        current = line_bounds(data, current.end + 1);
+    }
+    None
+}
+
+/// The scalar after a key's colon: blanks and a trailing carriage return trimmed.
+fn scalar(text: &[u8]) -> Option<Range<usize>> {
+    let start = text.iter().position(|b| !matches!(b, b' ' | b'\t'))?;
+    let end = text
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'))?
+        + 1;
+    (start < end).then_some(start..end)
+}
+
+/// `range` of `data` without the quotes around it, if it has them.
+fn unquoted(data: &[u8], range: Range<usize>) -> Range<usize> {
+    let text = &data[range.clone()];
+    let quoted =
+        text.len() >= 2 && matches!(text[0], b'"' | b'\'') && text[text.len() - 1] == text[0];
+    if quoted {
+        range.start + 1..range.end - 1
+    } else {
+        range
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(data: &str) -> String {
+        String::from_utf8(name_value_pairs(data.as_bytes()).text).unwrap()
+    }
+
+    #[test]
+    fn kubernetes_env_items_pair_names_with_values_in_either_order() {
+        let deployment = "        env:\n            - name: LOG_LEVEL\n              value: debug\n            - value: \"tok-123\"\n              other: x\n              name: API_TOKEN\n            - name: FROM_SECRET\n              valueFrom:\n                secretKeyRef: {}\n";
+        assert_eq!(
+            text(deployment),
+            "LOG_LEVEL: debug\nAPI_TOKEN: \"tok-123\"\n"
+        );
+        let view = name_value_pairs(deployment.as_bytes());
+        let at = view.text.windows(7).position(|w| w == b"tok-123").unwrap();
+        let blob = view.to_blob(at);
+        assert_eq!(&deployment.as_bytes()[blob..blob + 7], b"tok-123");
+    }
+
+    #[test]
+    fn json_name_value_objects_are_paired() {
+        let task = r#"{"environment": [{"name": "API_TOKEN", "value": "tok-456"}, {"value": "v2", "name": "MODE"}]}"#;
+        assert_eq!(text(task), "API_TOKEN: \"tok-456\"\nMODE: \"v2\"\n");
+    }
+
+    #[test]
+    fn names_without_values_give_nothing() {
+        assert_eq!(text("- name: only\n- value: alone\n"), "");
+        assert_eq!(text("{\"name\": \"x\"}"), "");
+    }
+}
