@@ -11,26 +11,43 @@ fn base64(text: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(text)
 }
 
-/// The findings of `keyscan DIR -f json` as (file name, line, column, rule, decoded_from).
-fn findings(dir: &std::path::Path) -> Vec<(String, u64, u64, String, String)> {
-    let output = run_expect(
-        1,
-        &[dir.to_str().unwrap(), "--format", "json", "--no-config"],
-    );
+/// One finding as these tests look at it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Found {
+    /// Path relative to the scanned directory (`a.zip!inner` for archive members).
+    path: String,
+    line: u64,
+    column: u64,
+    rule: String,
+    /// `decoded_from`, or empty.
+    decoded: String,
+    /// How many halves are located.
+    parts: usize,
+}
+
+/// The findings of `keyscan DIR --no-config -f json`, which must exit 1, sorted.
+fn findings(dir: &std::path::Path) -> Vec<Found> {
+    let root = dir.to_str().unwrap();
+    let output = run_expect(1, &[root, "--format", "json", "--no-config"]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let mut found: Vec<_> = report["findings"]
+    let mut found: Vec<Found> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|finding| {
             let path = finding["path"].as_str().unwrap();
-            (
-                path[path.rfind('/').unwrap() + 1..].to_owned(),
-                finding["line"].as_u64().unwrap(),
-                finding["column"].as_u64().unwrap(),
-                finding["rule_id"].as_str().unwrap().to_owned(),
-                finding["decoded_from"].as_str().unwrap_or("").to_owned(),
-            )
+            Found {
+                path: path
+                    .strip_prefix(root)
+                    .unwrap_or(path)
+                    .trim_start_matches('/')
+                    .to_owned(),
+                line: finding["line"].as_u64().unwrap(),
+                column: finding["column"].as_u64().unwrap(),
+                rule: finding["rule_id"].as_str().unwrap().to_owned(),
+                decoded: finding["decoded_from"].as_str().unwrap_or("").to_owned(),
+                parts: finding["parts"].as_array().unwrap().len(),
+            }
         })
         .collect();
     found.sort();
@@ -70,24 +87,20 @@ fn a_kubernetes_secret_and_a_docker_config_are_decoded_and_located_at_the_value(
         ),
     );
     let found = findings(dir.path());
-    let rules: Vec<(&str, u64, &str, &str)> = found
+    let located: Vec<(&str, u64, &str, &str)> = found
         .iter()
-        .map(|(file, line, _, rule, decoded)| {
-            (file.as_str(), *line, rule.as_str(), decoded.as_str())
-        })
+        .map(|f| (f.path.as_str(), f.line, f.rule.as_str(), f.decoded.as_str()))
         .collect();
     assert_eq!(
-        rules,
+        located,
         [
-            ("app-secret.yaml", 7, "github-pat", "base64"),
-            ("aws-secret.yaml", 4, "aws-secret-access-key", "base64"),
-            ("config.json", 4, "github-pat", "base64"),
+            ("ci/config.json", 4, "github-pat", "base64"),
+            ("k8s/app-secret.yaml", 7, "github-pat", "base64"),
+            ("k8s/aws-secret.yaml", 4, "aws-secret-access-key", "base64"),
         ]
     );
-    // The column points into the encoded value.
-    let app = &found[0];
-    let encoded_at = 12; // `  app.env: ` is 11 characters
-    assert!(app.2 >= encoded_at, "{app:?}");
+    // The column points into the encoded value, after `  app.env: `.
+    assert!(found[1].column >= 12, "{:?}", found[1]);
 }
 
 #[test]
@@ -102,14 +115,22 @@ fn escaped_json_strings_in_a_notebook_are_decoded() {
     write(dir.path(), "analysis.ipynb", notebook);
     let found = findings(dir.path());
     assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
     assert_eq!(
         (
-            found[0].0.as_str(),
-            found[0].1,
-            found[0].3.as_str(),
-            found[0].4.as_str()
+            f.path.as_str(),
+            f.line,
+            f.rule.as_str(),
+            f.decoded.as_str(),
+            f.parts
         ),
-        ("analysis.ipynb", 7, "aws-secret-access-key", "json-string")
+        (
+            "analysis.ipynb",
+            7,
+            "aws-secret-access-key",
+            "json-string",
+            2
+        )
     );
 }
 
@@ -156,38 +177,12 @@ fn members_of_zip_and_tar_gz_archives_are_scanned_and_reported_inside_them() {
         "dist/release.tar.gz",
         tar_gz_of(&[("bin/deploy.sh", script.as_bytes())]),
     );
-    let output = run_expect(
-        1,
-        &[
-            dir.path().to_str().unwrap(),
-            "--format",
-            "json",
-            "--no-config",
-        ],
-    );
-    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let mut found: Vec<(String, u64, u64, String)> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|finding| {
-            let path = finding["path"].as_str().unwrap();
-            let inside = path
-                .rsplit_once(std::path::MAIN_SEPARATOR)
-                .map_or(path, |(_, tail)| tail);
-            let _ = inside;
-            let from_root = path.strip_prefix(dir.path().to_str().unwrap()).unwrap();
-            (
-                from_root.trim_start_matches('/').to_owned(),
-                finding["line"].as_u64().unwrap(),
-                finding["column"].as_u64().unwrap(),
-                finding["decoded_from"].as_str().unwrap().to_owned(),
-            )
-        })
+    let located: Vec<(String, u64, u64, String)> = findings(dir.path())
+        .into_iter()
+        .map(|f| (f.path, f.line, f.column, f.decoded))
         .collect();
-    found.sort();
     assert_eq!(
-        found,
+        located,
         [
             (
                 "backups/env.zip!config/.env".to_owned(),
@@ -279,43 +274,22 @@ fn names_written_apart_from_their_values_are_joined() {
             "{{\"containerDefinitions\": [{{\"environment\": [\n  {{\"name\": \"AWS_ACCESS_KEY_ID\", \"value\": \"{id2}\"}},\n  {{\"name\": \"AWS_SECRET_ACCESS_KEY\", \"value\": \"{secret2}\"}}\n]}}]}}\n"
         ),
     );
-    let output = run_expect(
-        1,
-        &[
-            dir.path().to_str().unwrap(),
-            "--format",
-            "json",
-            "--no-config",
-        ],
-    );
-    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let mut found: Vec<(String, u64, String, usize)> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|finding| {
-            let path = finding["path"].as_str().unwrap();
-            (
-                path[path.rfind('/').unwrap() + 1..].to_owned(),
-                finding["line"].as_u64().unwrap(),
-                finding["rule_id"].as_str().unwrap().to_owned(),
-                finding["parts"].as_array().unwrap().len(),
-            )
-        })
+    let located: Vec<(String, u64, String, usize)> = findings(dir.path())
+        .into_iter()
+        .map(|f| (f.path, f.line, f.rule, f.parts))
         .collect();
-    found.sort();
     assert_eq!(
-        found,
+        located,
         [
             (
-                "deployment.yaml".to_owned(),
-                7,
+                "ecs/task.json".to_owned(),
+                3,
                 "aws-secret-access-key".to_owned(),
                 2
             ),
             (
-                "task.json".to_owned(),
-                3,
+                "k8s/deployment.yaml".to_owned(),
+                7,
                 "aws-secret-access-key".to_owned(),
                 2
             ),
