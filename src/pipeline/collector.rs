@@ -43,6 +43,7 @@ impl<'s> Collector<'s> {
 
 impl Visitor for Collector<'_> {
     fn blob(&mut self, blob: Blob<'_>) {
+        self.outcome.stats.bytes += blob.data.len() as u64;
         let limits = self.settings.limits;
         match archive::detect(blob.data).filter(|_| limits.archives) {
             Some(kind) => self.archive(&blob.origin, blob.data, kind),
@@ -86,7 +87,6 @@ impl Collector<'_> {
     /// Scans the members of an archive, each as a file at `archive!member`; what the
     /// bounds stopped is an error note (the result is incomplete).
     fn archive(&mut self, origin: &Origin, data: &[u8], kind: archive::Kind) {
-        self.outcome.stats.bytes += data.len() as u64;
         let bounds = archive::Bounds::for_file_size(self.settings.limits.max_file_size);
         let name = origin
             .path()
@@ -121,11 +121,6 @@ impl Collector<'_> {
         let decode = self.settings.decode;
         let stats = &mut self.outcome.stats;
         stats.files += 1;
-        stats.bytes += if outer.is_some() {
-            0
-        } else {
-            data.len() as u64
-        };
         // UTF-16 text is scanned as UTF-8: its lines and columns stay the same.
         let encoding = utf16::detect(data).filter(|_| decode);
         let transcoded = encoding.map(|order| utf16::to_utf8(data, order));
