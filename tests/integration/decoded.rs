@@ -297,3 +297,52 @@ fn names_written_apart_from_their_values_are_joined() {
         "each secret found, paired with its key ID"
     );
 }
+
+#[test]
+fn an_s3_tool_section_is_judged_by_its_endpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    // An rclone remote for KakaoCloud Object Storage: hex keys, the endpoint last.
+    let id: String = (0..32)
+        .map(|i| b"0123456789abcdef"[(i * 7 + 3) % 16] as char)
+        .collect();
+    let secret: String = (0..32)
+        .map(|i| b"0123456789abcdef"[(i * 5 + 11) % 16] as char)
+        .collect();
+    write(
+        dir.path(),
+        "rclone.conf",
+        format!(
+            "[kakao]\ntype = s3\nprovider = Other\naccess_key_id = {id}\nsecret_access_key = {secret}\nendpoint = https://objectstorage.kr-central-2.kakaocloud.com\n"
+        ),
+    );
+    // An s3cmd configuration for AWS, with s3cmd's own key names.
+    let (aws_id, aws_secret) = fake_aws_pair(85);
+    write(
+        dir.path(),
+        ".s3cfg",
+        format!(
+            "[default]\naccess_key = {aws_id}\nsecret_key = {aws_secret}\nhost_base = s3.amazonaws.com\nuse_https = True\n"
+        ),
+    );
+    let located: Vec<(String, u64, String, usize)> = findings(dir.path())
+        .into_iter()
+        .map(|f| (f.path, f.line, f.rule, f.parts))
+        .collect();
+    assert_eq!(
+        located,
+        [
+            (
+                ".s3cfg".to_owned(),
+                3,
+                "aws-secret-access-key".to_owned(),
+                2
+            ),
+            (
+                "rclone.conf".to_owned(),
+                5,
+                "kakaocloud-s3-secret-access-key".to_owned(),
+                2
+            ),
+        ]
+    );
+}
