@@ -21,6 +21,15 @@ const KEY_NAMES: &[(&str, &str)] = &[
     ("aws_secret_access_key", "aws_secret_access_key"),
 ];
 
+/// Whether `data` reads as INI: its first line that is not blank or a comment is a
+/// `[section]` header, as in every file of the tools this view is for.
+pub fn looks_like_ini(data: &[u8]) -> bool {
+    data.split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|line| !line.is_empty() && !line.starts_with(b"#") && !line.starts_with(b";"))
+        .is_some_and(|line| line.starts_with(b"[") && line.ends_with(b"]"))
+}
+
 /// One `key = value` line of a section: the key's and the value's ranges.
 struct Entry {
     key: Range<usize>,
@@ -140,6 +149,13 @@ mod tests {
             String::from_utf8(key_sections(s3cfg.as_bytes()).text).unwrap(),
             "host_base = s3.amazonaws.com\naws_access_key_id = AKIA\naws_secret_access_key = abc/def\n"
         );
+    }
+
+    #[test]
+    fn ini_is_recognised_by_its_first_header() {
+        assert!(looks_like_ini(b"# rclone\n\n[remote]\ntype = s3\n"));
+        assert!(!looks_like_ini(b"import os\n[section]\n"));
+        assert!(!looks_like_ini(b"[1, 2, 3]x\n"));
     }
 
     #[test]

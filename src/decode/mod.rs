@@ -32,7 +32,7 @@ pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
     let mut views = vec![base64::decoded_values(data, markers)];
     if keywords && data.len() <= MAX_CONFIGURATION {
         views.push(names::name_value_pairs(data));
-        if memchr::memmem::find(data, b"_key").is_some() {
+        if ini::looks_like_ini(data) {
             views.push(ini::key_sections(data));
         }
     }
