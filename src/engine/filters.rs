@@ -56,7 +56,7 @@ const MIN_REMAINING: usize = 8;
 /// kept. A value is a placeholder when:
 ///
 /// - it holds a brace or angle bracket (`{Secret Access Key}`, `<token>`, `${VAR}`),
-///   `$(`, or is a whole `$VAR`;
+///   `$(`, or is a whole `$VAR` or a variable's name (`OVH_SECRET_KEY`);
 /// - it holds a mask, `...`, `…` or `****`, anywhere (`abc...`, `********`);
 /// - a placeholder word (`example`, `xxxx`, `placeholder`, `redacted`, `your`,
 ///   `changeme`, `change_me`; any case) stands apart: it begins or ends the value, or
@@ -76,7 +76,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
-    if contains(secret, b"$(") || is_shell_variable(secret) {
+    if contains(secret, b"$(") || is_shell_variable(secret) || is_variable_name(secret) {
         return true;
     }
     if MASKS.iter().any(|mask| contains(secret, mask)) {
@@ -95,6 +95,23 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     }
     mark_runs(secret, &mut taken);
     dominated(secret, &taken)
+}
+
+/// A whole value that reads as an environment variable's name, `SCREAMING_SNAKE_CASE`
+/// (`OVH_DATAPLATFORM_SECRET_KEY`, `SOPS_AGE_KEY`): words of capital letters (digits
+/// after the first letter) joined by underscores, each word at least two letters
+/// long. Where a key is expected, it names the variable that holds the key.
+fn is_variable_name(secret: &[u8]) -> bool {
+    let words: Vec<&[u8]> = secret.split(|&b| b == b'_').collect();
+    words.len() >= 2
+        && words.iter().all(|word| {
+            word.len() >= 2
+                && word[0].is_ascii_uppercase()
+                && word
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && word.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
+        })
 }
 
 /// `$NAME` as a whole value: a reference to an environment variable.
@@ -250,6 +267,8 @@ mod tests {
             "$NHN_SECRET",
             "$(cmd)",
             "$(vault read key)",
+            "OVH_DATAPLATFORM_SECRET_KEY",
+            "SOPS_AGE_KEY",
             "YOUR_API_KEY",
             "YOUR_APPKEY",
             "YOURSECRETKEY123",
@@ -307,6 +326,9 @@ mod tests {
             "q7Vz2LmNabcdef9pR4tX8w",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYq7Vz",
             "51M0XvqZjxTW3xvbxxxxoSRt5Mh3dAwVtRMflhbmuaptt0Azn0DNRUQxA71p2Td8VKqxryo",
+            "Q7VZ2LMN9PR4TX8WQ2KD",
+            "Q7VZ_2LMN9PR4TX8W",
+            "TOKEN_Q7VZ2LmN9pR4tX8w",
         ] {
             assert!(
                 !is_placeholder(value.as_bytes()),
