@@ -53,7 +53,7 @@ const RECALL_FLOORS: &[(&str, f64)] = &[
     ("pem-json", 0.75),
     ("php", 1.00),
     ("properties", 1.00),
-    ("properties-continuation", 0.75),
+    ("properties-continuation", 1.00),
     ("python", 0.75),
     ("python-dict", 0.75),
     ("rclone", 1.00),

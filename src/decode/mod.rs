@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod base64;
+pub mod continued;
 pub mod ini;
 pub mod names;
 pub mod strings;
@@ -23,8 +24,8 @@ const MAX_CONFIGURATION: usize = 256 << 10;
 
 /// The views of `data` to scan beside it. `markers` are the indexes of the
 /// [`MARKERS`] in `data`; `keywords` says whether any rule's keyword is in it. Names
-/// written apart from their values are joined, and key pairs in INI sections renamed,
-/// only then, in blobs the size of a configuration file; string literals are decoded only in JSON documents
+/// written apart from their values are joined, key pairs in INI sections renamed and
+/// continued lines joined only then, in blobs the size of a configuration file; string literals are decoded only in JSON documents
 /// (notebooks, API responses, configs) that hold a keyword: an escape does not hide a
 /// keyword, and decoding every literal of every source file would cost more than it
 /// finds.
@@ -34,6 +35,9 @@ pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
         views.push(names::name_value_pairs(data));
         if ini::looks_like_ini(data) {
             views.push(ini::key_sections(data));
+        }
+        if memchr::memmem::find(data, b"\\\n").is_some() {
+            views.push(continued::joined_lines(data));
         }
     }
     let json = data

@@ -346,3 +346,30 @@ fn an_s3_tool_section_is_judged_by_its_endpoint() {
         ]
     );
 }
+
+#[test]
+fn a_value_continued_on_the_next_line_is_found_where_it_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let (id, secret) = fake_aws_pair(86);
+    write(
+        dir.path(),
+        "src/main/resources/application.properties",
+        format!(
+            "app.name = billing\naws.access.key.id = \\\n    {id}\naws_secret_access_key = \\\n    {secret}\nserver.port = 8080\n"
+        ),
+    );
+    let located: Vec<(String, u64, u64, String, usize)> = findings(dir.path())
+        .into_iter()
+        .map(|f| (f.path, f.line, f.column, f.decoded, f.parts))
+        .collect();
+    assert_eq!(
+        located,
+        [(
+            "src/main/resources/application.properties".to_owned(),
+            5,
+            5,
+            "continued-line".to_owned(),
+            2
+        )]
+    );
+}
