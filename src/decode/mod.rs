@@ -1,7 +1,8 @@
 //! Views of a blob other than its raw bytes, for the engine to scan: pure functions,
 //! no I/O. Archives expand to their members; UTF-16 text transcoded to UTF-8 replaces
-//! the blob; the other views are scanned beside it, each able to map what it finds
-//! back to the blob.
+//! the blob; the other views (base64 values, escaped JSON strings, names joined with
+//! their values, INI key sections, continued lines) are scanned beside it, each able
+//! to map what it finds back to the blob.
 
 pub mod archive;
 pub mod base64;
@@ -18,17 +19,17 @@ pub use view::View;
 /// with the rules' keywords in the same pass.
 pub const MARKERS: [&str; 5] = base64::MARKERS;
 
-/// Largest blob whose names and values are paired up: configuration files are small,
-/// and pairing costs a pass over the blob (API models and data files run to megabytes).
+/// Largest blob whose structure is rewritten (names joined with values, INI
+/// sections, continued lines): configuration files are small, and each rewriting
+/// costs a pass over the blob (API models and data files run to megabytes).
 const MAX_CONFIGURATION: usize = 256 << 10;
 
 /// The views of `data` to scan beside it. `markers` are the indexes of the
-/// [`MARKERS`] in `data`; `keywords` says whether any rule's keyword is in it. Names
-/// written apart from their values are joined, key pairs in INI sections renamed and
-/// continued lines joined only then, in blobs the size of a configuration file; string literals are decoded only in JSON documents
-/// (notebooks, API responses, configs) that hold a keyword: an escape does not hide a
-/// keyword, and decoding every literal of every source file would cost more than it
-/// finds.
+/// [`MARKERS`] in `data`, which decide the base64 view; `keywords` says whether any
+/// rule's keyword is in `data`, without which no other view can hold a match (the
+/// rewritings only move a name next to its value, and an escape does not hide a
+/// keyword). Structure is rewritten only in configuration-sized blobs, string
+/// literals decoded only in JSON documents (notebooks, API responses, configs).
 pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
     let mut views = vec![base64::decoded_values(data, markers)];
     if keywords && data.len() <= MAX_CONFIGURATION {
