@@ -151,19 +151,14 @@ impl Collector<'_> {
                     .is_some_and(|range| *range.start() <= found.end.line)
             });
         }
-        // The chain of decodings, outermost first: archives, UTF-16, then the view.
-        let chain: Vec<&str> = outer.into_iter().chain(encoding.map(Utf16::name)).collect();
-        for hit in &mut hits {
-            let links = chain.iter().copied().chain(hit.view);
-            let joined = links.collect::<Vec<_>>().join(":");
-            hit.decoded_from = (!joined.is_empty()).then_some(joined);
-        }
         if hits.is_empty() {
             return;
         }
         hits.sort_by_key(|hit| (hit.found.secret.start, hit.found.rule));
         let offsets: Vec<usize> = hits.iter().map(|hit| hit.found.secret.start).collect();
-        let findings = build(engine.rules(), origin, data, hits);
+        // The decodings that made `data`, outermost first: archives, then UTF-16.
+        let chain: Vec<&str> = outer.into_iter().chain(encoding.map(Utf16::name)).collect();
+        let findings = build(engine.rules(), origin, data, hits, &chain);
         let Some(suppressor) = &self.settings.suppressor else {
             return self.outcome.findings.extend(findings);
         };

@@ -21,8 +21,6 @@ pub(super) struct Hit {
     pub(super) identifier: Option<String>,
     /// The view it was found in, if not the blob itself.
     pub(super) view: Option<&'static str>,
-    /// The whole chain of decodings it was found through (`zip:base64`), if any.
-    pub(super) decoded_from: Option<String>,
 }
 
 impl Hit {
@@ -35,7 +33,6 @@ impl Hit {
             identifier: found.pair.as_ref().map(|pair| value(&pair.secret)),
             found,
             view: None,
-            decoded_from: None,
         }
     }
 }
@@ -84,7 +81,6 @@ pub(super) fn view_hits(
                     end: Position::default(),
                 },
                 view: Some(view.name),
-                decoded_from: Some(view.name.to_owned()),
             });
         }
     }
@@ -138,11 +134,19 @@ pub fn findings_of(
         .into_iter()
         .map(|found| Hit::raw(data, found))
         .collect();
-    build(rules, origin, data, hits)
+    build(rules, origin, data, hits, &[])
 }
 
-/// The findings of `hits` in `data` (in position order).
-pub(super) fn build(rules: &[Rule], origin: &Origin, data: &[u8], hits: Vec<Hit>) -> Vec<Finding> {
+/// The findings of `hits` in `data` (in position order). `chain` names the decodings
+/// that made `data` of the blob (archives, UTF-16), outermost first; a hit's view, if
+/// any, ends its `decoded_from`.
+pub(super) fn build(
+    rules: &[Rule],
+    origin: &Origin,
+    data: &[u8],
+    hits: Vec<Hit>,
+    chain: &[&str],
+) -> Vec<Finding> {
     // Hits come in position order: each line's bounds are found once.
     let mut lines = LineCursor::new(data);
     let mut findings: Vec<Finding> = hits
@@ -152,9 +156,10 @@ pub(super) fn build(rules: &[Rule], origin: &Origin, data: &[u8], hits: Vec<Hit>
                 found,
                 secret,
                 identifier,
-                decoded_from,
-                ..
+                view,
             } = hit;
+            let links: Vec<&str> = chain.iter().copied().chain(view).collect();
+            let decoded_from = (!links.is_empty()).then(|| links.join(":"));
             let line = lines.line(found.secret.start);
             let rule = &rules[found.rule];
             let pair = found
