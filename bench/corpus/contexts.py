@@ -689,9 +689,13 @@ def c_jdbc(rng, groups, paths):
     lines = ["spring.datasource.driver-class-name=org.postgresql.Driver"]
     for group in groups:
         for e in group:
-            scheme = "postgresql" if e.label.rule == "database-url-postgres" else "mysql"
-            prefix = f"jdbc:{scheme}://db.prod.fakecorp.internal:5432/orders?user=app&password="
-            w = once(e, lambda: jdbc_value(rng, e, prefix))
+            if e.label.rule == "jdbc-url-password":
+                prefix = "jdbc:sqlserver://db.prod.fakecorp.internal:1433;databaseName=orders;user=app;password="
+                w = once(e, lambda: jdbc_value(rng, e, prefix, ";encrypt=true"))
+            else:
+                scheme = "postgresql" if e.label.rule == "database-url-postgres" else "mysql"
+                prefix = f"jdbc:{scheme}://db.prod.fakecorp.internal:5432/orders?user=app&password="
+                w = once(e, lambda: jdbc_value(rng, e, prefix))
             lines.append(f"spring.datasource.url={doc.mark(w)}")
     lines.append("spring.jpa.hibernate.ddl-auto=validate")
     path = paths.new(["services/{svc}/src/main/resources/application-db.properties"])
@@ -703,7 +707,9 @@ def c_adonet(rng, groups, paths):
     strings = {}
     for n, group in enumerate(groups):
         for e in group:
-            if e.label.rule == "database-url-postgres":
+            if e.label.rule == "ado-net-connection-string-password":
+                prefix = "Data Source=sql.prod.fakecorp.internal;Initial Catalog=shop;User ID=app;Password="
+            elif e.label.rule == "database-url-postgres":
                 prefix = "Host=db.prod.fakecorp.internal;Port=5432;Database=orders;Username=app;Password="
             else:
                 prefix = "Server=mysql.prod.fakecorp.internal;Database=shop;User Id=app;Password="
@@ -884,7 +890,8 @@ REGISTRY = {"dockerhub-pat", "dockerhub-oat", "github-pat", "github-fine-grained
             "gitlab-deploy-token", "github-app-installation-token"}
 NPM = {"npm-access-token", "npm-config-auth-token", "github-pat", "gitlab-pat", "gitlab-deploy-token"}
 # Rules whose value means something only in one format.
-ONLY_IN = {"npm-config-auth-token"}
+# A connection string's password is a password only inside its connection string.
+ONLY_IN = {"npm-config-auth-token", "jdbc-url-password", "ado-net-connection-string-password"}
 
 CONTEXTS = [
     Context("dotenv", c_dotenv, multiline=True),
@@ -925,8 +932,8 @@ CONTEXTS = [
     Context("csharp", c_csharp, multiline=True),
     Context("csharp-dict", c_csharp_dict, multiline=True),
     Context("url", c_url, named=False, pairs=False, accept=in_url),
-    Context("jdbc", c_jdbc, only=DB_RULES),
-    Context("adonet", c_adonet, only=DB_RULES),
+    Context("jdbc", c_jdbc, only=DB_RULES | {"jdbc-url-password"}),
+    Context("adonet", c_adonet, only=DB_RULES | {"ado-net-connection-string-password"}),
     Context("utf16", c_utf16),
     Context("k8s-secret-base64", c_k8s_secret_base64, multiline=True),
     Context("k8s-secret-stringdata", c_k8s_secret_stringdata, multiline=True),
