@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod base64;
 pub mod continued;
+mod defaults;
 pub mod ini;
 pub mod names;
 pub mod strings;

@@ -1,7 +1,10 @@
 //! Names and values written apart: a Kubernetes `env:` list (`- name: X` and
-//! `value: Y` in one item, in either order, other keys between) and JSON
-//! `{"name": "X", "value": "Y"}` objects (ECS task definitions, Terraform JSON). Each
-//! pair becomes a `X: Y` line, so that the rules see the name with its value.
+//! `value: Y` in one item, in either order, other keys between), JSON
+//! `{"name": "X", "value": "Y"}` objects (ECS task definitions, Terraform JSON), XML
+//! `<add key="X" value="Y" />` settings, quoted names beside quoted values in code
+//! (`{ "X", "Y" }`, `Map.of("x", "y")`, `ENV["X"] ||= "y"`, `getenv("X", "y")`), and
+//! the defaults of shell and Terraform variables ([`defaults`](super::defaults)).
+//! Each pair becomes a `X: Y` line, so that the rules see the name with its value.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -25,6 +28,29 @@ static VALUE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// An XML element with a `key` (or `name`) attribute, then a `value` attribute.
+static XML_KEY_THEN_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r#"<[A-Za-z][\w:.-]{0,64}\s+(?:key|name)\s*=\s*"(?P<name>[^"<>\n]{1,128})"\s+value\s*=\s*(?P<value>"[^"<>\n]{1,4096}")"#,
+    )
+});
+
+/// An XML element with a `value` attribute, then a `key` (or `name`) attribute.
+static XML_VALUE_THEN_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r#"<[A-Za-z][\w:.-]{0,64}\s+value\s*=\s*(?P<value>"[^"<>\n]{1,4096}")\s+(?:key|name)\s*=\s*"(?P<name>[^"<>\n]{1,128})""#,
+    )
+});
+
+/// A quoted identifier, then a quoted value after a comma (a dictionary initializer, a
+/// map literal's arguments, a lookup with a default) or after `] =`/`] ||=` (an
+/// environment variable set in code). Either quote, the same on both sides of each.
+static QUOTED_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r#"(?:"(?P<name>[A-Za-z_][\w.-]{0,127})"|'(?P<name1>[A-Za-z_][\w.-]{0,127})')[ \t]*(?:,|\][ \t]*\|{0,2}=)[ \t]*(?P<value>"[^"\\\n]{1,4096}"|'[^'\\\n]{1,4096}')"#,
+    )
+});
+
 fn pattern(source: &str) -> Regex {
     regex::bytes::RegexBuilder::new(source)
         .unicode(false)
@@ -41,15 +67,25 @@ pub fn name_value_pairs(data: &[u8]) -> View {
     } else {
         Vec::new()
     };
+    let mut regexes: Vec<&Regex> = Vec::new();
     if has(b"\"value\"") || has(b"\"Value\"") {
-        for regex in [&*NAME_THEN_VALUE, &*VALUE_THEN_NAME] {
-            for captures in regex.captures_iter(data) {
-                if let (Some(name), Some(value)) = (captures.name("name"), captures.name("value")) {
+        regexes.extend([&*NAME_THEN_VALUE, &*VALUE_THEN_NAME]);
+    }
+    if has(b"value=\"") || has(b"value =") {
+        regexes.extend([&*XML_KEY_THEN_VALUE, &*XML_VALUE_THEN_KEY]);
+    }
+    regexes.push(&QUOTED_PAIR);
+    for regex in regexes {
+        for captures in regex.captures_iter(data) {
+            let name = captures.name("name").or_else(|| captures.name("name1"));
+            if let (Some(name), Some(value)) = (name, captures.name("value")) {
+                if !is_key(data, value.end()) {
                     pairs.push((name.range(), value.range()));
                 }
             }
         }
     }
+    pairs.extend(super::defaults::named_defaults(data));
     pairs.sort_by_key(|(name, _)| name.start);
     let mut view = View::new("name-value");
     for (name, value) in pairs {
@@ -59,6 +95,12 @@ pub fn name_value_pairs(data: &[u8]) -> View {
         view.end_line(value.end);
     }
     view
+}
+
+/// Whether the string ending at `end` is a key (a colon follows it): in a JSON
+/// object, `"x", "y":` is a value then the next key, not a name and its value.
+fn is_key(data: &[u8], end: usize) -> bool {
+    data[end..].trim_ascii_start().first() == Some(&b':')
 }
 
 /// Lines looked at around a `value:` for its item's `name:`.
@@ -192,6 +234,27 @@ mod tests {
     fn json_name_value_objects_are_paired() {
         let task = r#"{"environment": [{"name": "API_TOKEN", "value": "tok-456"}, {"value": "v2", "name": "MODE"}]}"#;
         assert_eq!(text(task), "API_TOKEN: \"tok-456\"\nMODE: \"v2\"\n");
+    }
+
+    #[test]
+    fn xml_settings_pair_their_key_with_their_value() {
+        let config = "<appSettings>\n  <add key=\"ApiToken\" value=\"tok-789\" />\n  <add value=\"v3\" name=\"Mode\"/>\n</appSettings>\n";
+        assert_eq!(text(config), "ApiToken: \"tok-789\"\nMode: \"v3\"\n");
+    }
+
+    #[test]
+    fn quoted_names_beside_quoted_values_in_code_are_paired() {
+        let code = concat!(
+            "var d = new Dictionary<string, string> { { \"ApiToken\", \"tok-1\" } };\n",
+            "Map.of('apiToken', 'tok-2');\n",
+            "ENV[\"API_TOKEN\"] ||= \"tok-3\"\n",
+            "os.environ.get(\"API_TOKEN\", \"tok-4\")\n",
+            "print(\"a, b\", \"c\")\n",
+        );
+        assert_eq!(
+            text(code),
+            "ApiToken: \"tok-1\"\napiToken: 'tok-2'\nAPI_TOKEN: \"tok-3\"\nAPI_TOKEN: \"tok-4\"\n"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! String literals with escape sequences, decoded: a notebook's code cells are JSON
-//! strings (`\"`, `\n`), JSON writes `/` as `\/`, and code writes `\u002b`. A key
-//! written with escapes is found in the decoded text; literals without escapes say
-//! nothing new and are left out.
+//! strings (`\"`, `\n`), JSON writes `/` as `\/`, code writes `\u002b`, and a PEM,
+//! PGP or PuTTY key in a JSON string has its lines joined by `\n`. A key written
+//! with escapes is found in the decoded text; literals without escapes say nothing
+//! new and are left out.
 
 use super::View;
 
@@ -32,8 +33,8 @@ pub fn decoded_literals(data: &[u8]) -> View {
 }
 
 /// The closing quote of a literal whose text starts at `start`, and whether it holds
-/// an escape that can hide a key (a quote, a slash, a code point; not only `\n`,
-/// `\r` or `\t`); `None` when the line ends first or the literal is too long.
+/// an escape (any can hide a key: a quote, a slash, a code point, and a `\n` inside
+/// a multi-line key); `None` when the line ends first or the literal is too long.
 fn literal_end(data: &[u8], start: usize) -> Option<(usize, bool)> {
     let limit = data.len().min(start + MAX_LITERAL);
     let mut escaped = false;
@@ -43,8 +44,7 @@ fn literal_end(data: &[u8], start: usize) -> Option<(usize, bool)> {
         match data[at] {
             b'"' => return Some((at, escaped)),
             b'\\' => {
-                // A line break or tab escape hides nothing: rules end a key at `\`.
-                escaped |= !matches!(data.get(at + 1), Some(b'n' | b'r' | b't'));
+                escaped = true;
                 at += 2;
             }
             _ => return None,
@@ -115,7 +115,10 @@ mod tests {
     fn a_notebook_cell_is_decoded_line_by_line() {
         let cell = br#"   "source": ["import os\n", "os.environ[\"TOKEN\"] = \"a\/b\u002bc\"\n"]"#;
         let view = decoded_literals(cell);
-        assert_eq!(text(&view), "os.environ[\"TOKEN\"] = \"a/b+c\"\n\n");
+        assert_eq!(
+            text(&view),
+            "import os\n\nos.environ[\"TOKEN\"] = \"a/b+c\"\n\n"
+        );
         // `a/b+c` maps back to where it is written: `a\/b\u002bc`.
         let a = view.text.windows(5).position(|w| w == b"a/b+c").unwrap();
         let (start, end) = (view.to_blob(a), view.to_blob(a + 5));
