@@ -45,11 +45,13 @@ pub struct Finding {
 }
 
 /// The identifier half of a paired finding (an access key ID, an API key's name),
-/// located in the same blob as the secret.
+/// located in the same blob as the secret or in another file of its directory.
 #[derive(Debug, Clone)]
 pub struct PairedFinding {
     /// Index of the identifier rule.
     pub rule: usize,
+    /// Where the identifier was seen when not in the secret's blob.
+    pub origin: Option<Origin>,
     /// Where the identifier starts.
     pub start: Position,
     /// Where the identifier ends (exclusive column).
@@ -85,6 +87,8 @@ pub struct Part<'a> {
     pub role: Role,
     /// Index of the rule that found it.
     pub rule: usize,
+    /// The blob it is in.
+    pub origin: &'a Origin,
     /// Where it starts.
     pub start: Position,
     /// Where it ends (exclusive column).
@@ -176,6 +180,7 @@ impl Finding {
         let secret = Part {
             role: Role::Secret,
             rule: self.rule,
+            origin: &self.origin,
             start: self.start,
             end: self.end,
             value: &self.secret,
@@ -183,6 +188,7 @@ impl Finding {
         let identifier = self.pair.as_ref().map(|pair| Part {
             role: Role::Identifier,
             rule: pair.rule,
+            origin: pair.origin.as_ref().unwrap_or(&self.origin),
             start: pair.start,
             end: pair.end,
             value: &pair.value,

@@ -78,10 +78,10 @@ pub fn name_value_pairs(data: &[u8]) -> View {
     for regex in regexes {
         for captures in regex.captures_iter(data) {
             let name = captures.name("name").or_else(|| captures.name("name1"));
-            if let (Some(name), Some(value)) = (name, captures.name("value")) {
-                if !is_key(data, value.end()) {
-                    pairs.push((name.range(), value.range()));
-                }
+            if let (Some(name), Some(value)) = (name, captures.name("value"))
+                && !is_key(data, value.end())
+            {
+                pairs.push((name.range(), value.range()));
             }
         }
     }

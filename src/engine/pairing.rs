@@ -15,7 +15,7 @@ struct Located {
 
 /// Turns filtered candidates into matches: locates them, keeps the most specific of
 /// overlapping secrets, joins each secret with its nearest identifier, and drops
-/// identifiers that are absorbed into a pair or not reportable alone.
+/// identifiers absorbed into a pair; those not reportable alone are kept as loose.
 pub(super) fn resolve(haystack: &[u8], candidates: Vec<Candidate>, rules: &[Rule]) -> Vec<Match> {
     let located = locate(haystack, candidates);
     let kept = resolve_overlaps(located, rules);
@@ -153,10 +153,9 @@ fn pair(located: Vec<Located>, rules: &[Rule]) -> Vec<Match> {
         .into_iter()
         .zip(paired_ids)
         .zip(absorbed)
-        .filter(|((located, pair), absorbed)| {
-            !absorbed && (pair.is_some() || rules[located.candidate.rule].report_unpaired)
-        })
+        .filter(|(_, absorbed)| !absorbed)
         .map(|((located, pair), _)| Match {
+            loose: pair.is_none() && !rules[located.candidate.rule].report_unpaired,
             rule: located.candidate.rule,
             secret: located.candidate.secret,
             start: located.start,

@@ -14,12 +14,16 @@ use crate::text::{LineCursor, line_bounds};
 
 use super::Settings;
 use super::findings::{Hit, build, view_hits};
+use super::pairing::{LooseId, pair_in_blob};
 
 /// A per-thread visitor: runs the engine on each blob and keeps what it finds.
 pub(super) struct Collector<'s> {
     settings: &'s Settings,
     /// What this thread found.
     pub(super) outcome: Outcome,
+    /// Identifiers no secret in their own blob paired with, which a secret in another
+    /// file of their directory may (rules that pair `across_files`).
+    pub(super) loose: Vec<LooseId>,
 }
 
 impl<'s> Collector<'s> {
@@ -28,6 +32,7 @@ impl<'s> Collector<'s> {
         Collector {
             settings,
             outcome: Outcome::default(),
+            loose: Vec::new(),
         }
     }
 
@@ -140,6 +145,22 @@ impl Collector<'_> {
         };
         let mut hits = view_hits(engine, data, &views, &mut matches);
         hits.extend(matches.into_iter().map(|found| Hit::raw(data, found)));
+        for hit in pair_in_blob(&mut hits, engine.rules()) {
+            let rule = hit.found.rule;
+            let wanted = engine.rules().iter().filter_map(|other| other.pair);
+            if wanted
+                .into_iter()
+                .any(|pairing| pairing.across_files && pairing.with == rule)
+            {
+                self.loose.push(LooseId {
+                    rule,
+                    origin: origin.clone(),
+                    start: hit.found.start,
+                    end: hit.found.end,
+                    value: hit.secret,
+                });
+            }
+        }
         if let Some(lines) = lines {
             // The ranges are sorted and apart: only the first that does not end above the
             // match can overlap it.

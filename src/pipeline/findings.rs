@@ -69,6 +69,7 @@ pub(super) fn view_hits(
                 secret: value(&found.secret),
                 identifier: found.pair.as_ref().map(|pair| value(&pair.secret)),
                 found: Match {
+                    loose: found.loose,
                     rule: found.rule,
                     pair: found.pair.as_ref().map(|pair| PairedId {
                         rule: pair.rule,
@@ -167,6 +168,7 @@ pub(super) fn build(
                 .zip(identifier)
                 .map(|(pair, value)| PairedFinding {
                     rule: pair.rule,
+                    origin: None,
                     start: pair.start,
                     end: pair.end,
                     value,

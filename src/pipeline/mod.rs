@@ -4,6 +4,7 @@
 
 mod collector;
 mod findings;
+mod pairing;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -83,7 +84,7 @@ pub fn scan(source: &Source, settings: &Settings) -> Result<Outcome, Error> {
                 threads: settings.threads,
             };
             let visitors = dir::walk(roots, &options, || Collector::new(settings));
-            let mut outcome = Outcome::merge(visitors.into_iter().map(|v| v.outcome));
+            let mut outcome = finish(visitors, settings);
             outcome.roots = roots.clone();
             outcome
         }
@@ -96,13 +97,24 @@ pub fn scan(source: &Source, settings: &Settings) -> Result<Outcome, Error> {
         Source::Staged { repo, files } => {
             let mut collector = Collector::new(settings);
             staged::read(repo, files, settings.limits, &mut collector)?;
-            let mut outcome = Outcome::merge(std::iter::once(collector.outcome));
+            let mut outcome = finish([collector], settings);
             outcome.roots = vec![git::root(repo)];
             outcome
         }
     };
     outcome.stats.elapsed = started.elapsed();
     Ok(outcome)
+}
+
+/// The outcome of every thread's collector, with secrets paired across files.
+fn finish<'s>(collectors: impl IntoIterator<Item = Collector<'s>>, settings: &Settings) -> Outcome {
+    let mut loose = Vec::new();
+    let mut outcome = Outcome::merge(collectors.into_iter().map(|collector| {
+        loose.extend(collector.loose);
+        collector.outcome
+    }));
+    pairing::pair_across_files(&mut outcome.findings, loose, settings.engine.rules());
+    outcome
 }
 
 /// Every blob of the selected commits, once; each secret reported where it was first
@@ -133,10 +145,7 @@ fn scan_history(
         progress: &settings.progress,
     };
     let visitors = history::read(repo.path(), &plan, reading, || Collector::new(settings));
-    let outcomes = std::iter::once(walked)
-        .chain(visitors)
-        .map(|visitor| visitor.outcome);
-    let mut outcome = Outcome::merge(outcomes);
+    let mut outcome = finish(std::iter::once(walked).chain(visitors), settings);
     history::keep_first_introduction(&mut outcome.findings);
     Ok(outcome)
 }

@@ -60,7 +60,7 @@ pub fn write(
                 out,
                 "    paired with {} at {}:{}:{}  {}",
                 rules[part.rule].id,
-                printable(&finding.origin.path().to_string_lossy()),
+                printable(&part.origin.path().to_string_lossy()),
                 part.start.line,
                 part.start.column,
                 printable(&shown(part.value, options)),

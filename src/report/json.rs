@@ -95,7 +95,7 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
             let mut located = json!({
                 "role": part.role.as_str(),
                 "rule_id": rules[part.rule].id,
-                "path": finding.origin.path().to_string_lossy(),
+                "path": part.origin.path().to_string_lossy(),
                 "line": part.start.line,
                 "column": part.start.column,
                 "end_line": part.end.line,
@@ -115,6 +115,7 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
     if let Some(pair) = &finding.pair {
         value["pair"] = json!({
             "rule_id": rules[pair.rule].id,
+            "path": pair.origin.as_ref().unwrap_or(&finding.origin).path().to_string_lossy(),
             "line": pair.start.line,
             "column": pair.start.column,
             "value": shown(&pair.value, options),

@@ -184,7 +184,7 @@ fn result(
         related.push(json!({
             "id": id,
             "physicalLocation": {
-                "artifactLocation": artifact,
+                "artifactLocation": base.location(part.origin.path(), part.origin.relative()),
                 "region": region(part.start, part.end),
             },
             "message": { "text": format!("{}: the {} this secret is used with", id_rule.name, part.role.as_str()) },

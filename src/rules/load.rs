@@ -245,6 +245,7 @@ fn compile_all(
                 rules[index].pair = Some(Pairing {
                     with,
                     within_lines: pair.within_lines,
+                    across_files: pair.across_files,
                 })
             }
             _ => problems.push(RuleProblem {

@@ -80,12 +80,16 @@ pub enum Validator {
 }
 
 /// Pairing of a secret rule with the identifier rule it is used with.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Pairing {
     /// Index of the identifier rule in the rule set.
     pub with: usize,
     /// Largest line distance between the identifier and the secret.
     pub within_lines: usize,
+    /// Whether a secret with no identifier in its own file pairs with the one
+    /// identifier of its pairing rule in another file of its directory (of the same
+    /// commit, in history): a `.env` beside a `config.yaml`.
+    pub across_files: bool,
 }
 
 /// An example text a rule must match, optionally with the exact secret.
@@ -183,12 +187,9 @@ impl RuleSet {
             .zip(kept)
             .filter(|(_, keep)| *keep)
             .map(|(mut rule, _)| {
-                rule.pair = rule.pair.and_then(|pair| {
-                    new_index[pair.with].map(|with| Pairing {
-                        with,
-                        within_lines: pair.within_lines,
-                    })
-                });
+                rule.pair = rule
+                    .pair
+                    .and_then(|pair| new_index[pair.with].map(|with| Pairing { with, ..pair }));
                 rule
             })
             .collect();

@@ -49,6 +49,8 @@ pub(super) struct RawPair {
     pub with: String,
     #[serde(default = "default_within_lines")]
     pub within_lines: usize,
+    #[serde(default)]
+    pub across_files: bool,
 }
 
 fn default_confidence() -> Confidence {
