@@ -3,7 +3,7 @@
 //! each logical line spread over several is joined into one line of the view.
 
 use super::View;
-use crate::text::line_bounds;
+use crate::text::{line_bounds, next_line};
 
 /// Every logical line of `data` that a trailing `\` spreads over several physical
 /// lines, joined: the backslash and the next line's indentation left out. Only the
@@ -11,7 +11,7 @@ use crate::text::line_bounds;
 pub fn joined_lines(data: &[u8]) -> View {
     let mut view = View::new("continued-line");
     let mut done = 0;
-    for at in memchr::memmem::find_iter(data, b"\\\n") {
+    for at in line_end_backslashes(data) {
         if at < done || !continues(data, &line_bounds(data, at)) {
             continue;
         }
@@ -32,15 +32,29 @@ pub fn joined_lines(data: &[u8]) -> View {
             let end = if more { line.end - 1 } else { line.end };
             view.push(&data[line.start + indent..end], line.start + indent);
             head = false;
-            if !more || line.end >= data.len() {
+            let next = next_line(data, &line).filter(|_| more);
+            let Some(next) = next else {
                 view.end_line(line.end);
                 done = line.end;
                 break;
-            }
-            line = line_bounds(data, line.end + 1);
+            };
+            line = next;
         }
     }
     view
+}
+
+/// Offsets of the backslashes that end a line (before `\n` or `\r\n`), ascending.
+fn line_end_backslashes(data: &[u8]) -> Vec<usize> {
+    let mut found: Vec<usize> = memchr::memmem::find_iter(data, b"\\\n").collect();
+    found.extend(memchr::memmem::find_iter(data, b"\\\r\n"));
+    found.sort_unstable();
+    found
+}
+
+/// Whether `data` has a line ending with a backslash.
+pub fn has_continued_lines(data: &[u8]) -> bool {
+    memchr::memmem::find(data, b"\\\n").is_some() || memchr::memmem::find(data, b"\\\r\n").is_some()
 }
 
 /// Whether `line` of `data` ends with an odd number of backslashes: it continues.
@@ -64,6 +78,14 @@ mod tests {
         let at = view.text.windows(8).position(|w| w == b"17cccc38").unwrap();
         let blob = view.to_blob(at);
         assert_eq!(&properties.as_bytes()[blob..blob + 8], b"17cccc38");
+    }
+
+    #[test]
+    fn crlf_lines_continue_too() {
+        let properties = "a = 1\r\naws.secret.access.key = \\\r\n    abc\\\r\n    def\r\nb = 2\r\n";
+        assert!(has_continued_lines(properties.as_bytes()));
+        let view = joined_lines(properties.as_bytes());
+        assert_eq!(view.text, b"aws.secret.access.key = abcdef\n");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
         if ini::looks_like_ini(data) {
             views.push(ini::key_sections(data));
         }
-        if memchr::memmem::find(data, b"\\\n").is_some() {
+        if continued::has_continued_lines(data) {
             views.push(continued::joined_lines(data));
         }
     }

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::bytes::Regex;
 
 use super::View;
-use crate::text::line_bounds;
+use crate::text::{line_bounds, next_line};
 
 /// A JSON object with `name` then `value` (any case), strings without escapes.
 static NAME_THEN_VALUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -179,10 +179,7 @@ fn item_name(data: &[u8], line: Range<usize>, column: usize) -> Option<Range<usi
             let name = scalar(&data[after..current.end])?;
             return Some(unquoted(data, after + name.start..after + name.end));
         }
-        if current.end >= data.len() {
-            return None;
-        }
-        current = line_bounds(data, current.end + 1);
+        current = next_line(data, &current)?;
     }
     None
 }

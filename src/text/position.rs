@@ -53,6 +53,13 @@ pub fn line_bounds(haystack: &[u8], offset: usize) -> std::ops::Range<usize> {
     start..end
 }
 
+/// The bounds of the line after `line` (bounds from [`line_bounds`]), found past its
+/// `\n` whether the line ended with `\r\n` or `\n`; `None` for the last line.
+pub fn next_line(haystack: &[u8], line: &std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+    let newline = line.end + memchr::memchr(b'\n', &haystack[line.end..])?;
+    Some(line_bounds(haystack, newline + 1))
+}
+
 /// The lines of a haystack, visited at offsets that never decrease: each line's bounds
 /// are found once however many offsets fall on it (a minified line can hold thousands
 /// of findings).
@@ -139,6 +146,9 @@ mod tests {
     fn line_bounds_strip_crlf() {
         let text = b"a\r\nbcd\r\ne";
         assert_eq!(line_bounds(text, 4), 3..6);
+        assert_eq!(next_line(text, &(0..1)), Some(3..6));
+        assert_eq!(next_line(text, &(3..6)), Some(8..9));
+        assert_eq!(next_line(text, &(8..9)), None);
         assert_eq!(line_bounds(text, 0), 0..1);
         assert_eq!(line_bounds(text, 8), 8..9);
     }
