@@ -24,3 +24,4 @@ mod pinned;
 mod rules_cli;
 mod scan;
 mod staged;
+mod syntaxes;
