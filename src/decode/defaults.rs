@@ -16,10 +16,10 @@ static SHELL_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
     pattern(r#"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]{0,127}):?[-=](?P<value>[^}\s"'$`]{1,4096})\}"#)
 });
 
-/// A `default` key with a quoted value, in HCL (`default = "v"`) or JSON
-/// (`"default": "v"`).
+/// A line that is a `default` key with a quoted value, in HCL (`default = "v"`) or
+/// JSON (`"default": "v"`).
 static DEFAULT_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(r#"(?m)^[ \t]*(?:default|"default")[ \t]*[:=][ \t]*(?P<value>"[^"\\\n]{1,4096}")"#)
+    pattern(r#"^[ \t]*(?:default|"default")[ \t]*[:=][ \t]*(?P<value>"[^"\\\n]{1,4096}")"#)
 });
 
 /// The line opening a named block: `variable "x" {` (HCL) or `"x": {` (JSON).
@@ -51,14 +51,24 @@ pub fn named_defaults(data: &[u8]) -> Vec<(Range<usize>, Range<usize>)> {
             }
         }
     }
-    if has(b"default") {
-        for captures in DEFAULT_KEY.captures_iter(data) {
-            let Some(value) = captures.name("value") else {
-                continue;
-            };
-            if let Some(name) = block_name(data, value.start()) {
-                pairs.push((name, value.range()));
-            }
+    // Each `default` is looked at on its own line: C's `default:` labels are many, and
+    // a whole-text search anchored at every line start costs more than this.
+    let mut after = 0;
+    for at in memchr::memmem::find_iter(data, b"default") {
+        if at < after {
+            continue;
+        }
+        let line = line_bounds(data, at);
+        after = line.end;
+        let Some(value) = DEFAULT_KEY
+            .captures(&data[line.clone()])
+            .and_then(|c| c.name("value"))
+        else {
+            continue;
+        };
+        let value = line.start + value.start()..line.start + value.end();
+        if let Some(name) = block_name(data, value.start) {
+            pairs.push((name, value));
         }
     }
     pairs
