@@ -218,7 +218,7 @@ fn compile_all(
             provider,
             severity: raw.severity,
             confidence: raw.confidence,
-            keywords: every_spelling(raw.keywords),
+            keywords: raw.keywords,
             pattern,
             entropy: raw.entropy,
             validate: raw.validate,
@@ -260,45 +260,6 @@ fn compile_all(
         }
     }
     rules
-}
-
-/// Separators people put between the words of a name: `aws_secret`, `aws-secret`,
-/// `aws.secret` (Java properties), `awsSecret` (camel case: nothing).
-const NAME_SEPARATORS: [&str; 4] = ["_", "-", ".", ""];
-
-/// `keywords` with every keyword that joins words by `_` or `-` also spelled with the
-/// other name separators, so that a rule written for `cloudflare_api_token` runs on
-/// `cloudflare.api.token` and `CloudflareApiToken` too: a pattern that accepts
-/// `[_.-]?` between words is only as good as the keywords that let it run.
-fn every_spelling(keywords: Vec<String>) -> Vec<String> {
-    let mut spelled = keywords.clone();
-    for keyword in &keywords {
-        let words: Vec<&str> = keyword.split(['_', '-']).collect();
-        let joins_words = words.len() > 1
-            && words.iter().all(|word| {
-                word.bytes()
-                    .next()
-                    .is_some_and(|b| b.is_ascii_alphanumeric())
-                    && word
-                        .bytes()
-                        .last()
-                        .is_some_and(|b| b.is_ascii_alphanumeric())
-            });
-        if !joins_words {
-            continue;
-        }
-        for separator in NAME_SEPARATORS {
-            let variant = words.join(separator);
-            if variant.len() >= 3
-                && !spelled
-                    .iter()
-                    .any(|known| known.eq_ignore_ascii_case(&variant))
-            {
-                spelled.push(variant);
-            }
-        }
-    }
-    spelled
 }
 
 /// Problems with a rule's fields that do not need the pattern compiled.
@@ -437,41 +398,6 @@ counterexamples = ["kw_"]
         let severity =
             format!("provider = \"P\"\n{}", rule("r", "")).replace("\"high\"", "\"urgent\"");
         assert!(problems(&severity).iter().any(|p| p.contains("urgent")));
-    }
-
-    #[test]
-    fn keywords_that_join_words_are_spelled_with_every_separator() {
-        let spelled = every_spelling(vec![
-            "cloudflare_api_token".into(),
-            "nhn_".into(),
-            "x-key-id".into(),
-            "toast.com".into(),
-        ]);
-        for expected in [
-            "cloudflare.api.token",
-            "cloudflare-api-token",
-            "cloudflareapitoken",
-            "x_key_id",
-            "xkeyid",
-            "x.key.id",
-        ] {
-            assert!(
-                spelled.iter().any(|k| k == expected),
-                "{expected} missing from {spelled:?}"
-            );
-        }
-        // A trailing separator is part of the keyword, and a host is not a name.
-        assert!(
-            !spelled.iter().any(|k| k == "nhn" || k == "toastcom"),
-            "{spelled:?}"
-        );
-        assert_eq!(
-            spelled
-                .iter()
-                .filter(|k| k.eq_ignore_ascii_case("cloudflare_api_token"))
-                .count(),
-            1
-        );
     }
 
     #[test]
