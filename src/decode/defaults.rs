@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
+use super::fixed_pattern as pattern;
+
 use crate::text::line_bounds;
 
 /// `${NAME:-value}`, `${NAME-value}`, `${NAME:=value}`, `${NAME=value}`.
@@ -31,13 +33,6 @@ static BLOCK_OPENING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Lines looked at above a `default` for the block it belongs to.
 const BLOCK_LINES: usize = 8;
-
-fn pattern(source: &str) -> Regex {
-    regex::bytes::RegexBuilder::new(source)
-        .unicode(false)
-        .build()
-        .unwrap_or_else(|err| unreachable!("a fixed pattern: {err}"))
-}
 
 /// The (name, value) ranges of every variable default in `data`. Each syntax is looked
 /// for only where its marker occurs at all.

@@ -16,6 +16,15 @@ mod view;
 
 pub use view::View;
 
+/// A view's own fixed regex, compiled on first use: byte-oriented like the rules'
+/// patterns, and known to be valid.
+fn fixed_pattern(source: &str) -> regex::bytes::Regex {
+    regex::bytes::RegexBuilder::new(source)
+        .unicode(false)
+        .build()
+        .unwrap_or_else(|err| unreachable!("a fixed pattern: {err}"))
+}
+
 /// The markers that make views worth building, for the engine's keyword pass to find
 /// with the rules' keywords in the same pass.
 pub const MARKERS: [&str; 5] = base64::MARKERS;

@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
+use super::fixed_pattern as pattern;
+
 use super::View;
 use crate::text::{line_bounds, next_line};
 
@@ -50,13 +52,6 @@ static QUOTED_PAIR: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?:"(?P<name>[A-Za-z_][\w.-]{0,127})"|'(?P<name1>[A-Za-z_][\w.-]{0,127})')[ \t]*(?:,|\][ \t]*\|{0,2}=)[ \t]*(?P<value>"[^"\\\n]{1,4096}"|'[^'\\\n]{1,4096}')"#,
     )
 });
-
-fn pattern(source: &str) -> Regex {
-    regex::bytes::RegexBuilder::new(source)
-        .unicode(false)
-        .build()
-        .unwrap_or_else(|err| unreachable!("a fixed pattern: {err}"))
-}
 
 /// Every name written apart from its value in `data`, as `NAME: VALUE` lines. Each
 /// syntax is looked for only where its value key occurs at all.
