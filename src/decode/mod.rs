@@ -10,6 +10,7 @@ pub mod continued;
 mod defaults;
 pub mod ini;
 pub mod names;
+pub mod percent;
 pub mod strings;
 pub mod utf16;
 mod view;
@@ -26,8 +27,19 @@ fn fixed_pattern(source: &str) -> regex::bytes::Regex {
 }
 
 /// The markers that make views worth building, for the engine's keyword pass to find
-/// with the rules' keywords in the same pass.
-pub const MARKERS: [&str; 5] = base64::MARKERS;
+/// with the rules' keywords in the same pass: base64's, then percent-encoding's.
+pub const MARKERS: [&str; base64::MARKERS.len() + percent::MARKERS.len()] = {
+    let mut all = [""; base64::MARKERS.len() + percent::MARKERS.len()];
+    let mut at = 0;
+    while at < all.len() {
+        all[at] = match at.checked_sub(base64::MARKERS.len()) {
+            None => base64::MARKERS[at],
+            Some(escape) => percent::MARKERS[escape],
+        };
+        at += 1;
+    }
+    all
+};
 
 /// Largest blob whose structure is rewritten (names joined with values, INI
 /// sections, continued lines): configuration files are small, and each rewriting
@@ -35,13 +47,21 @@ pub const MARKERS: [&str; 5] = base64::MARKERS;
 const MAX_CONFIGURATION: usize = 256 << 10;
 
 /// The views of `data` to scan beside it. `markers` are the indexes of the
-/// [`MARKERS`] in `data`, which decide the base64 view; `keywords` says whether any
-/// rule's keyword is in `data`, without which no other view can hold a match (the
-/// rewritings only move a name next to its value, and an escape does not hide a
-/// keyword). Structure is rewritten only in configuration-sized blobs, string
-/// literals decoded only in JSON documents (notebooks, API responses, configs).
+/// [`MARKERS`] in `data`, which decide the base64 and percent-encoded views;
+/// `keywords` says whether any rule's keyword is in `data`, without which no other
+/// view can hold a match (the rewritings only move a name next to its value, and a
+/// backslash escape does not hide a keyword; a percent escape can, in `postgres%3A`).
+/// Structure is rewritten only in configuration-sized blobs, string literals decoded
+/// only in JSON documents (notebooks, API responses, configs), and their text
+/// rewritten in turn.
 pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
-    let mut views = vec![base64::decoded_values(data, markers)];
+    let (encoded, escaped): (Vec<usize>, Vec<usize>) = markers
+        .iter()
+        .partition(|&&marker| marker < base64::MARKERS.len());
+    let mut views = base64::decoded_views(data, &encoded);
+    if !escaped.is_empty() {
+        views.push(percent::decoded_lines(data));
+    }
     if keywords && data.len() <= MAX_CONFIGURATION {
         views.push(names::name_value_pairs(data));
         if ini::looks_like_ini(data) {
@@ -56,7 +76,13 @@ pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&first| matches!(first, b'{' | b'['));
     if keywords && json {
-        views.push(strings::decoded_literals(data));
+        let literals = strings::decoded_literals(data);
+        // Code in a notebook's cells is rewritten like code in a file.
+        if literals.text.len() <= MAX_CONFIGURATION && !literals.is_empty() {
+            let named = names::name_value_pairs(&literals.text);
+            views.push(named.through(&literals, "json-string:name-value"));
+        }
+        views.push(literals);
     }
     views.retain(|view| !view.is_empty());
     views
