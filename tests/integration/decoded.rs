@@ -5,7 +5,7 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::common::{fake_aws_pair, fake_github_token, run_expect, stdout, write};
+use crate::common::{fake_aws_pair, fake_github_token, run_expect, run_measured, stdout, write};
 
 fn base64(text: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(text)
@@ -219,7 +219,7 @@ fn a_zip_bomb_is_stopped_by_the_size_cap_and_makes_the_result_incomplete() {
     let zeros = vec![b'0'; 8 << 20];
     write(dir.path(), "bomb.zip", zip_of(&[("zeros.txt", &zeros)]));
     write(dir.path(), "ok.txt", "nothing to see\n");
-    let output = run_expect(
+    let (output, peak_kb) = run_measured(
         2,
         &[
             dir.path().to_str().unwrap(),
@@ -228,12 +228,43 @@ fn a_zip_bomb_is_stopped_by_the_size_cap_and_makes_the_result_incomplete() {
             "1MB",
         ],
     );
+    // Inflating stops at the cap: memory stays near that of an empty scan.
+    assert!(peak_kb < 48 << 10, "peak {peak_kb} KB");
     let err = crate::common::stderr(&output);
     assert!(
         err.contains("bomb.zip") && err.contains("inflates to more than"),
         "{err}"
     );
     assert!(err.contains("incomplete result"), "{err}");
+}
+
+#[test]
+fn a_base64_storm_is_decoded_in_memory_bounded_by_its_size() {
+    // 8 MB of small encoded values (the most bookkeeping per byte), and 8 MB of
+    // large values that each decode to a docker config of encoded values (the
+    // second level).
+    let dir = tempfile::tempdir().unwrap();
+    let small = format!("  \"auth\": \"{}\",\n", base64("u:FAKEpassword1234"));
+    let small = format!(
+        "{{\n{}  \"x\": 1\n}}\n",
+        small.repeat((8 << 20) / small.len())
+    );
+    write(dir.path(), "small.json", &small);
+    let config = format!("{{\"auth\": \"{}\"}}\n", base64("u:FAKEpassword1234")).repeat(2000);
+    let value = format!("  k: {}\n", base64(&config));
+    let large = format!(
+        "kind: Secret\ndata:\n{}",
+        value.repeat((8 << 20) / value.len())
+    );
+    write(dir.path(), "secret.yaml", &large);
+    let size_kb = (small.len() + large.len()) as u64 / 1024;
+    let (_, peak_kb) = run_measured(0, &[dir.path().to_str().unwrap(), "--no-config", "-j", "1"]);
+    // The file, its decoded text and one mapping entry per value: a few times the
+    // input, whatever the nesting.
+    assert!(
+        peak_kb < 6 * size_kb + (24 << 10),
+        "peak {peak_kb} KB for {size_kb} KB of input"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::common::{fake_aws_pair, run_expect, stdout, write};
+use crate::common::{fake_aws_pair, fake_github_token, run_expect, stdout, write};
 
 /// A fake RSA private key whose body is random-looking but obviously fake.
 fn fake_rsa_key() -> String {
@@ -21,7 +21,8 @@ fn fake_rsa_key() -> String {
     )
 }
 
-/// (file name, contents, rule, line of the secret, halves located).
+/// (file name, contents, rule, line of the secret, halves located). Where a file
+/// holds two secrets on one line, `rule` names both rules, joined by `+`.
 type Case = (&'static str, String, &'static str, u64, usize);
 
 fn cases() -> Vec<Case> {
@@ -209,6 +210,59 @@ fn cases() -> Vec<Case> {
             4,
             2,
         ),
+        // Encoded twice: the docker config `kubectl create secret docker-registry`
+        // writes, base64 in a Secret, holding base64 of `user:token`.
+        (
+            "registry-secret.yaml",
+            format!(
+                "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: {}\n",
+                b64(&format!(
+                    r#"{{"auths":{{"ghcr.io":{{"username":"ci-bot","auth":"{}"}}}}}}"#,
+                    b64(&format!("ci-bot:{}", fake_github_token(91)))
+                ))
+            ),
+            "github-pat",
+            5,
+            1,
+        ),
+        // A whole file encoded: a kubeconfig's client key, a service-account file in
+        // a CI variable.
+        (
+            "kubeconfig",
+            format!(
+                "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    client-certificate-data: LS0tFAKE\n    client-key-data: {}\n",
+                b64(&format!("{key}\n"))
+            ),
+            "private-key-rsa",
+            7,
+            1,
+        ),
+        (
+            ".gitlab-ci.yml",
+            format!(
+                "deploy:\n  variables:\n    GOOGLE_CREDENTIALS_B64: \"{}\"\n  script:\n    - echo \"$GOOGLE_CREDENTIALS_B64\" | base64 -d > sa.json\n",
+                b64(&format!(
+                    "{{\n  \"type\": \"service_account\",\n  \"project_id\": \"fakecorp-prod\",\n  \"private_key_id\": \"3f9c2e7a1b8d4c6e0fa5fa4e9b2d7e4c1a8f6b30\",\n  \"private_key\": \"{}\\n\",\n  \"client_email\": \"deploy@fakecorp-prod.iam.gserviceaccount.com\"\n}}\n",
+                    key.replace('\n', "\\n")
+                ))
+            ),
+            "gcp-service-account-key+private-key-rsa",
+            3,
+            1,
+        ),
+        // Percent-encoding: the secret's `/` and `+` escaped in a query string.
+        (
+            "upload.sh",
+            format!(
+                "#!/bin/sh\ncurl -X PUT \"https://s3-proxy.fakecorp.test/put?aws_access_key_id={id}&aws_secret_access_key={}%2F{}%2B{}&bucket=logs\"\n",
+                &secret[..10],
+                &secret[11..30],
+                &secret[31..]
+            ),
+            aws,
+            2,
+            2,
+        ),
         // PEM keys, every usual way.
         (
             "key.py",
@@ -305,6 +359,10 @@ fn every_syntax_gives_its_finding_with_every_half_located() {
                 )
             })
             .collect();
-        assert_eq!(found, [(rule.to_owned(), line, halves)], "{name}:\n{text}");
+        let expected: Vec<(String, u64, usize)> = rule
+            .split('+')
+            .map(|rule| (rule.to_owned(), line, halves))
+            .collect();
+        assert_eq!(found, expected, "{name}:\n{text}");
     }
 }
