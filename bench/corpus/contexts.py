@@ -18,6 +18,7 @@ import io
 import json
 import re
 import tarfile
+import urllib.parse
 import zipfile
 
 import keys
@@ -783,6 +784,70 @@ def c_docker_config(rng, groups, paths):
     return [(path, text, spots, None)]
 
 
+def c_dockerconfigjson(rng, groups, paths):
+    """A kubernetes.io/dockerconfigjson Secret as kubectl writes it: compact JSON,
+    base64-encoded, whose `auth` is base64 of "user:token" in turn."""
+    entries = [e for group in groups for e in group]
+    registries = ["ghcr.io", "registry.gitlab.com", "https://index.docker.io/v1/"]
+    auths = {}
+    for n, e in enumerate(entries):
+        auth = base64.b64encode(f"ci-bot:{e.value.text}".encode()).decode()
+        auths[registries[n % len(registries)] if n < len(registries) else f"registry{n}.fakecorp.test"] = {
+            "username": "ci-bot", "auth": auth}
+    config = json.dumps({"auths": auths}, separators=(",", ":"))
+    encoded = base64.b64encode(config.encode()).decode()
+    lines = ["apiVersion: v1", "kind: Secret", "metadata:", f"  name: {paths.svc}-pull",
+             "type: kubernetes.io/dockerconfigjson", "data:", f"  .dockerconfigjson: {encoded}"]
+    spots = [(e, None, len(lines), len("  .dockerconfigjson: ") + 1, len(encoded)) for e in entries]
+    path = paths.new(["k8s/{svc}/pull-secret.yaml", "deploy/k8s/{svc}-registry.yaml"])
+    return [(path, "\n".join(lines) + "\n", spots, None)]
+
+
+def c_base64_file(rng, groups, paths):
+    """Whole key files base64-encoded into one value: a kubeconfig's client-key-data,
+    CI variables holding a service-account file or a key."""
+    entries = [e for group in groups for e in group]
+    kubeconfig = rng.random() < 0.5 and all(e.value.text.startswith("-----BEGIN") for e in entries)
+    lines = (["apiVersion: v1", "kind: Config", "users:"] if kubeconfig else ["deploy:", "  variables:"])
+    spots = []
+    for n, e in enumerate(entries):
+        inner = Doc()
+        text, inner_spots = inner.finish(inner.mark(e))
+        encoded = base64.b64encode(text.encode()).decode()
+        if kubeconfig:
+            lines += [f"- name: admin-{n}", "  user:", "    client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+                      f"    client-key-data: {encoded}"]
+            column = len("    client-key-data: ") + 1
+        else:
+            lines.append(f'    {e.name}_B64: "{encoded}"')
+            column = len(f'    {e.name}_B64: "') + 1
+        spots += [(entry, extra, len(lines), column, len(encoded)) for entry, extra, *_ in inner_spots]
+    if not kubeconfig:
+        lines += ["  script:", '    - ./deploy.sh']
+    path = paths.new(["home/{user}/.kube/config-{svc}", ".gitlab/ci/{svc}-deploy.yml"] if kubeconfig
+                     else [".gitlab/ci/{svc}-deploy.yml", "ci/{svc}/variables.yml"])
+    return [(path, "\n".join(lines) + "\n", spots, None)]
+
+
+def percent_encoded(text):
+    return urllib.parse.quote(text, safe="")
+
+
+def c_percent(rng, groups, paths):
+    """Values percent-encoded in query strings and form bodies: `/`, `+`, `=`, `:` and
+    `@` become escapes (a database URL passed as a parameter is encoded whole)."""
+    doc = Doc()
+    lines = ["#!/bin/sh", "set -eu"]
+    for e in interleave(rng, groups):
+        value = doc.mark(e, percent_encoded)
+        if rng.random() < 0.5:
+            lines.append(f'curl -fsS "https://api.fakecorp.test/v1/{paths.svc}/connect?{e.name.lower()}={value}&mode=sync"')
+        else:
+            lines.append(f'curl -fsS -X POST https://auth.fakecorp.test/token --data "grant_type=client_credentials&{e.name}={value}"')
+    path = paths.new(["scripts/{svc}-connect.sh", "tools/{svc}/token.sh"])
+    return [(path, *doc.finish("\n".join(lines) + "\n"), None)]
+
+
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 
 
@@ -886,6 +951,7 @@ DB_RULES = {"database-url-postgres", "database-url-mysql"}
 PRIVATE_KEYS = {"private-key-rsa", "private-key-ec", "private-key-dsa", "private-key-pkcs8",
                 "private-key-pkcs8-encrypted", "private-key-pem-encrypted", "private-key-openssh",
                 "private-key-openssh-encrypted", "private-key-pgp", "private-key-putty", "private-key-putty-encrypted"}
+PUTTY_KEYS = {"private-key-putty", "private-key-putty-encrypted"}
 REGISTRY = {"dockerhub-pat", "dockerhub-oat", "github-pat", "github-fine-grained-pat", "gitlab-pat",
             "gitlab-deploy-token", "github-app-installation-token"}
 NPM = {"npm-access-token", "npm-config-auth-token", "github-pat", "gitlab-pat", "gitlab-deploy-token"}
@@ -938,6 +1004,9 @@ CONTEXTS = [
     Context("k8s-secret-base64", c_k8s_secret_base64, multiline=True),
     Context("k8s-secret-stringdata", c_k8s_secret_stringdata, multiline=True),
     Context("docker-config", c_docker_config, only=REGISTRY),
+    Context("k8s-dockerconfigjson", c_dockerconfigjson, only=REGISTRY),
+    Context("base64-file", c_base64_file, only=(PRIVATE_KEYS - PUTTY_KEYS) | {"gcp-service-account-key"}),
+    Context("percent", c_percent),
     Context("zip", c_zip, multiline=True),
     Context("tar-gz", c_tar_gz, multiline=True),
     Context("pem-json", c_pem_json, only=PRIVATE_KEYS),

@@ -189,7 +189,8 @@ def render(rng, context, groups, paths):
     for path, content, spots, member in context.fn(rng, groups, paths):
         data = content.encode() if isinstance(content, str) else content
         blob = hashlib.sha1(data).hexdigest()
-        encoded = {"k8s-secret-base64": "base64", "docker-config": "base64", "utf16": "utf-16le",
+        encoded = {"k8s-secret-base64": "base64", "docker-config": "base64", "k8s-dockerconfigjson": "base64",
+                   "base64-file": "base64", "percent": "percent", "utf16": "utf-16le",
                    "zip": "zip", "tar-gz": "tar.gz"}.get(context.name)
         for entry, extra, line, column, length in spots:
             where = {"path": path, "member": member, "line": line, "column": column, "length": length,

@@ -124,14 +124,19 @@ def score(doc, findings, root=None, mode=None):
         decoys = []
         halves = []
         for role, rule, path, line, column, commit in parts:
-            for label, version, half, _, _, label_rule, _ in index.hits(path, line, column, commit):
+            hits = index.hits(path, line, column, commit)
+            # Where labels share a place (secrets encoded into one value), the finding
+            # is one of those of its rule, not a mismatch of the others.
+            matching = any(label["kind"] != "decoy" and same_provider(rule, label_rule)
+                           for label, _, _, _, _, label_rule, _ in hits)
+            for label, version, half, _, _, label_rule, _ in hits:
                 if label["kind"] == "decoy":
                     decoys.append(label)
                 elif same_provider(rule, label_rule):
                     located[label["id"]].add((version, half))
                     halves.append((label["id"], version, half))
                     good = True
-                else:
+                elif not matching:
                     wrong = True
                     mismatches.append({"label": label["id"], "path": path, "line": line, "context": label["context"],
                                        "label_rule": label_rule, "finding_rule": rule})
