@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod base64;
+pub mod concat;
 pub mod continued;
 mod defaults;
 pub mod ini;
@@ -75,6 +76,9 @@ pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&first| matches!(first, b'{' | b'['));
+    if keywords && memchr::memmem::find(data, br#"\n""#).is_some() {
+        views.push(concat::concatenated_literals(data));
+    }
     if keywords && json {
         let literals = strings::decoded_literals(data);
         // Code in a notebook's cells is rewritten like code in a file.

@@ -35,7 +35,7 @@ pub fn decoded_literals(data: &[u8]) -> View {
 /// The closing quote of a literal whose text starts at `start`, and whether it holds
 /// an escape (any can hide a key: a quote, a slash, a code point, and a `\n` inside
 /// a multi-line key); `None` when the line ends first or the literal is too long.
-fn literal_end(data: &[u8], start: usize) -> Option<(usize, bool)> {
+pub(super) fn literal_end(data: &[u8], start: usize) -> Option<(usize, bool)> {
     let limit = data.len().min(start + MAX_LITERAL);
     let mut escaped = false;
     let mut at = start;
@@ -54,7 +54,7 @@ fn literal_end(data: &[u8], start: usize) -> Option<(usize, bool)> {
 }
 
 /// Appends the decoded text of `data[start..end]` to `view`.
-fn decode_into(view: &mut View, data: &[u8], start: usize, end: usize) {
+pub(super) fn decode_into(view: &mut View, data: &[u8], start: usize, end: usize) {
     let mut at = start;
     while at < end {
         let Some(slash) = memchr::memchr(b'\\', &data[at..end]).map(|i| at + i) else {

@@ -291,6 +291,25 @@ fn cases() -> Vec<Case> {
             2,
             1,
         ),
+        // Java concatenation of a key with header lines between its armour and body.
+        (
+            "KeyConfig.java",
+            format!(
+                "final class KeyConfig {{\n    static final String KEY = {};\n}}\n",
+                key.replacen(
+                    "-----\n",
+                    "-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F2504E04F8911D39A0C0305E82C3301\n\n",
+                    1
+                )
+                .lines()
+                .map(|l| format!("\"{l}\\n\""))
+                .collect::<Vec<_>>()
+                .join("\n        + ")
+            ),
+            "private-key-pem-encrypted",
+            2,
+            1,
+        ),
         (
             "old-key.sh",
             key.lines().map(|l| format!("# {l}\n")).collect(),
