@@ -202,6 +202,18 @@ with = "test-key-id"
 within_lines = 2
 
 [[rules]]
+id = "test-any-key-id"
+name = "Any key ID"
+description = "The same identifiers, more confidently, pairing with nothing: it must not take them from the pair."
+severity = "medium"
+confidence = "high"
+keywords = ["key_id"]
+pattern = '''(?i)key_id\s*=\s*(?P<secret>TK[A-Z0-9]{10})'''
+report_unpaired = false
+examples = ["key_id = TK7Q2M9Z4R1W"]
+counterexamples = ["key_id = none"]
+
+[[rules]]
 id = "test-generic-secret"
 name = "Generic secret"
 description = "Any 16-character value after secret =, more severe but not paired."

@@ -83,14 +83,18 @@ fn nearest(ids: &[usize], located: &[Located], line: usize, within: usize) -> Op
 }
 
 /// Keeps, among candidates whose secrets overlap, the most specific one: higher
-/// confidence (a secret with its identifier in range counts as high), then higher
-/// severity, then the longer secret, then the earlier rule.
+/// confidence (a secret with its identifier in range, and that identifier, count as
+/// high), then higher severity, then the longer secret, then the earlier rule.
 fn resolve_overlaps(located: Vec<Located>, rules: &[Rule]) -> Vec<Located> {
     let partners = partners(&located, rules);
+    let mut partnered = vec![false; located.len()];
+    for &id in partners.iter().flatten() {
+        partnered[id] = true;
+    }
     let rank = |index: usize| {
         let Located { candidate, .. } = &located[index];
         let rule = &rules[candidate.rule];
-        let paired = partners[index].is_some();
+        let paired = partners[index].is_some() || partnered[index];
         let confidence = if paired {
             Confidence::High
         } else {
