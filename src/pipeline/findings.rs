@@ -37,31 +37,57 @@ impl Hit {
     }
 }
 
-/// What `engine` finds in `views` of `data` beyond `covered` (the blob's own matches):
-/// a match whose secret, mapped back, overlaps one already found by the same rule is
-/// left out; a blob match that a view's pair absorbed as its identifier is taken out
-/// of `covered`, as the engine would have done had both halves been in the blob.
+/// What `engine` finds in `views` of `data` beyond `covered` (the blob's own matches).
+/// Where a match's secret, mapped back, overlaps another's, the more specific stays,
+/// as in the blob itself: higher confidence (paired counts as high), then higher
+/// severity; on a tie, the one found first (the blob's own before a view's). A blob
+/// match that a view's pair absorbed as its identifier is taken out of `covered`, as
+/// the engine would have done had both halves been in the blob.
 pub(super) fn view_hits(
     engine: &Engine,
     data: &[u8],
     views: &[View],
     covered: &mut Vec<Match>,
 ) -> Vec<Hit> {
+    let rules = engine.rules();
+    let rank = |found: &Match| {
+        let rule = &rules[found.rule];
+        let confidence = match found.pair {
+            Some(_) => Confidence::High,
+            None => rule.confidence,
+        };
+        (confidence, rule.severity)
+    };
+    // Whether `other` keeps `secret` (of `rule`, ranked `ranked`) out: the same rule
+    // there, or a match at least as specific (an identifier kept only for pairing
+    // keeps out nothing of another rule).
+    let keeps_out = |other: &Match, rule: usize, secret: &Range<usize>, ranked| {
+        other.secret.start < secret.end
+            && secret.start < other.secret.end
+            && (other.rule == rule || (!other.loose && rank(other) >= ranked))
+    };
     let mut hits: Vec<Hit> = Vec::new();
     for view in views {
         for found in engine.scan(&view.text) {
             let to_blob = |range: &Range<usize>| view.to_blob(range.start)..view.to_blob(range.end);
             let secret = to_blob(&found.secret);
-            let overlaps = |rule: usize, other: &Range<usize>| {
-                rule == found.rule && other.start < secret.end && secret.start < other.end
-            };
-            if covered.iter().any(|m| overlaps(m.rule, &m.secret))
-                || hits
-                    .iter()
-                    .any(|hit| overlaps(hit.found.rule, &hit.found.secret))
+            let ranked = rank(&found);
+            if covered
+                .iter()
+                .chain(hits.iter().map(|hit| &hit.found))
+                .any(|other| keeps_out(other, found.rule, &secret, ranked))
             {
                 continue;
             }
+            // Less specific matches of other rules give way to it.
+            let outranked = |other: &Match| {
+                !found.loose
+                    && other.secret.start < secret.end
+                    && secret.start < other.secret.end
+                    && rank(other) < ranked
+            };
+            covered.retain(|other| !outranked(other));
+            hits.retain(|hit| !outranked(&hit.found));
             let value = |range: &Range<usize>| {
                 String::from_utf8_lossy(&view.text[range.clone()]).into_owned()
             };
