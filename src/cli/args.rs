@@ -57,6 +57,10 @@ pub enum RulesCommand {
         /// Extra rule files or directories of *.toml rule files.
         #[arg(long = "rules", value_name = "PATH")]
         rules: Vec<PathBuf>,
+        /// Print a Markdown table (provider, id, name, severity, confidence), as
+        /// docs/rule-list.md is made.
+        #[arg(long)]
+        markdown: bool,
     },
     /// Validate rule files and run their examples and counterexamples.
     Check {

@@ -38,7 +38,9 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Some(Command::Baseline(args)) => baseline(&args),
         Some(Command::InstallHook { force }) => install_hook(force),
         Some(Command::Config(ConfigCommand::Init)) => config_init(),
-        Some(Command::Rules(RulesCommand::List { rules })) => list_rules(&rules),
+        Some(Command::Rules(RulesCommand::List { rules, markdown })) => {
+            list_rules(&rules, markdown)
+        }
         Some(Command::Rules(RulesCommand::Check { files })) => check_rules(&files),
     }
 }
@@ -230,28 +232,54 @@ fn install_hook(force: bool) -> Result<Status, Error> {
     Ok(Status::Clean)
 }
 
-/// `keyscan rules list [--rules PATH]`
-fn list_rules(extra: &[PathBuf]) -> Result<Status, Error> {
+/// `keyscan rules list [--rules PATH] [--markdown]`
+fn list_rules(extra: &[PathBuf], markdown: bool) -> Result<Status, Error> {
     let rules = load_rules(&RuleOptions {
         builtin: true,
         paths: extra.to_vec(),
     })?;
+    let lines: Vec<String> = if markdown {
+        // A cell is printable text with no `|` to end it early.
+        let cell = |text: &str| printable(text).replace('|', "\\|");
+        let header = [
+            "| provider | id | name | severity | confidence |".to_owned(),
+            "| --- | --- | --- | --- | --- |".to_owned(),
+        ];
+        let rows = rules.rules().iter().map(|rule| {
+            format!(
+                "| {} | `{}` | {} | {} | {} |",
+                cell(&rule.provider),
+                cell(&rule.id),
+                cell(&rule.name),
+                rule.severity.as_str(),
+                rule.confidence.as_str(),
+            )
+        });
+        header.into_iter().chain(rows).collect()
+    } else {
+        let width = rules
+            .rules()
+            .iter()
+            .map(|rule| rule.id.len())
+            .max()
+            .unwrap_or(0);
+        rules
+            .rules()
+            .iter()
+            .map(|rule| {
+                format!(
+                    "{:width$}  {:8}  {:6}  {}  ({})",
+                    rule.id,
+                    rule.severity.as_str(),
+                    rule.confidence.as_str(),
+                    printable(&rule.provider),
+                    printable(&rule.source.to_string()),
+                )
+            })
+            .collect()
+    };
     let mut out = io::stdout().lock();
-    let width = rules
-        .rules()
-        .iter()
-        .map(|rule| rule.id.len())
-        .max()
-        .unwrap_or(0);
-    for rule in rules.rules() {
-        let line = format!(
-            "{:width$}  {:8}  {:6}  {}  ({})",
-            rule.id,
-            rule.severity.as_str(),
-            rule.confidence.as_str(),
-            printable(&rule.provider),
-            printable(&rule.source.to_string()),
-        );
+    for line in lines {
         if writeln!(out, "{line}").is_err() {
             break;
         }

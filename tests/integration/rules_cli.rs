@@ -1,5 +1,7 @@
 //! `keyscan rules list|check`, custom rules, and the built-in rules' own examples.
 
+use keyscan::rules::{Example, RuleOptions, load_rule_set};
+
 use crate::common::{run, run_expect, stderr, stdout, write};
 
 const SEED_RULES: &[&str] = &[
@@ -16,6 +18,71 @@ fn every_builtin_rule_passes_its_examples_and_counterexamples() {
     let rules_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
     let output = run_expect(0, &["rules", "check", rules_dir]);
     assert!(stdout(&output).starts_with("ok: "));
+}
+
+#[test]
+fn every_builtin_rule_documents_its_source_examples_and_counterexamples() {
+    let rules = load_rule_set(&RuleOptions {
+        builtin: true,
+        paths: Vec::new(),
+    })
+    .expect("built-in rules load");
+    assert!(rules.rules().len() >= 300, "{} rules", rules.rules().len());
+    for rule in rules.rules() {
+        assert!(
+            rule.references
+                .iter()
+                .any(|url| url.starts_with("https://")),
+            "{}: no reference",
+            rule.id
+        );
+        assert!(
+            rule.examples.len() >= 2 && rule.counterexamples.len() >= 2,
+            "{}: {} examples, {} counterexamples",
+            rule.id,
+            rule.examples.len(),
+            rule.counterexamples.len()
+        );
+        assert!(
+            rule.examples
+                .iter()
+                .any(|example| matches!(example, Example::WithSecret { .. })),
+            "{}: no example names the secret it must capture",
+            rule.id
+        );
+    }
+}
+
+/// The documented list of rules: a fixed head, then `keyscan rules list --markdown`.
+const RULE_LIST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rule-list.md");
+
+const RULE_LIST_HEAD: &str = "# Built-in rules\n\n\
+Every rule compiled into keyscan, in the order of its rule file (`rules/*.toml`). The\n\
+format of a rule is in [rules.md](rules.md). This list is made by\n\
+`keyscan rules list --markdown`; a test keeps it current (regenerate it with\n\
+`KEYSCAN_UPDATE_PINNED=1 cargo test --locked rule_list`).\n\n";
+
+#[test]
+fn the_documented_rule_list_is_that_of_the_binary() {
+    let output = run_expect(0, &["rules", "list", "--markdown"]);
+    let expected = format!("{RULE_LIST_HEAD}{}", stdout(&output));
+    if std::env::var_os("KEYSCAN_UPDATE_PINNED").is_some() {
+        std::fs::write(RULE_LIST, &expected).expect("write docs/rule-list.md");
+        return;
+    }
+    let actual = std::fs::read_to_string(RULE_LIST).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/rule-list.md is not the binary's list: regenerate it with \
+         KEYSCAN_UPDATE_PINNED=1 cargo test --locked rule_list"
+    );
+    // A header, a separator and one row per rule: a `|` in a name cannot break it.
+    let rows = expected
+        .lines()
+        .filter(|line| line.starts_with("| "))
+        .count();
+    let listed = stdout(&run_expect(0, &["rules", "list"])).lines().count();
+    assert_eq!(rows, listed + 2);
 }
 
 #[test]
