@@ -195,7 +195,7 @@ confidence = "medium"
 keywords = ["test_secret"]
 pattern = '''(?i)test_secret\s*=\s*(?P<secret>[A-Za-z0-9]{16})'''
 entropy = 3.0
-examples = ["test_secret = q7Vz2LmN9pR4tX8w"]
+examples = ["test_secret = q7vz2lmn9pr4tx8w"]
 counterexamples = ["test_secret = aaaaaaaaaaaaaaaa"]
 [rules.pair]
 with = "test-key-id"
@@ -221,7 +221,7 @@ severity = "critical"
 confidence = "medium"
 keywords = ["@generic"]
 pattern = '''(?i)secret\s*=\s*(?P<secret>[A-Za-z0-9]{16})'''
-examples = ["@generic\nsecret = q7Vz2LmN9pR4tX8w"]
+examples = ["@generic\nsecret = q7vz2lmn9pr4tx8w"]
 counterexamples = ["@generic\nsecret = short"]
 
 [[rules]]
@@ -270,15 +270,15 @@ counterexamples = ["x-signed: short"]
     #[test]
     fn patterns_run_only_when_a_keyword_occurs_in_any_case() {
         let engine = engine();
-        assert!(engine.scan(b"unrelated text q7Vz2LmN9pR4tX8w").is_empty());
-        let found = engine.scan(b"TEST_SECRET = q7Vz2LmN9pR4tX8w");
+        assert!(engine.scan(b"unrelated text q7vz2lmn9pr4tx8w").is_empty());
+        let found = engine.scan(b"TEST_SECRET = q7vz2lmn9pr4tx8w");
         assert_eq!(ids(&engine, &found), ["test-secret"]);
     }
 
     #[test]
     fn nearby_id_and_secret_form_one_paired_finding() {
         let engine = engine();
-        let text = b"test_key_id = TK7Q2M9Z4R1W\nother = 1\ntest_secret = q7Vz2LmN9pR4tX8w\n";
+        let text = b"test_key_id = TK7Q2M9Z4R1W\nother = 1\ntest_secret = q7vz2lmn9pr4tx8w\n";
         let found = engine.scan(text);
         assert_eq!(ids(&engine, &found), ["test-secret"]);
         let pair = found[0].pair.as_ref().expect("paired");
@@ -302,16 +302,16 @@ counterexamples = ["x-signed: short"]
     #[test]
     fn a_paired_secret_outranks_a_generic_rule_on_the_same_span() {
         let engine = engine();
-        let paired = b"@generic\ntest_key_id = TK7Q2M9Z4R1W\ntest_secret = q7Vz2LmN9pR4tX8w\n";
+        let paired = b"@generic\ntest_key_id = TK7Q2M9Z4R1W\ntest_secret = q7vz2lmn9pr4tx8w\n";
         assert_eq!(ids(&engine, &engine.scan(paired)), ["test-secret"]);
-        let alone = b"@generic\ntest_secret = q7Vz2LmN9pR4tX8w\n";
+        let alone = b"@generic\ntest_secret = q7vz2lmn9pr4tx8w\n";
         assert_eq!(ids(&engine, &engine.scan(alone)), ["test-generic-secret"]);
     }
 
     #[test]
     fn distant_id_is_not_paired_and_unpaired_ids_stay_silent() {
         let engine = engine();
-        let text = b"test_key_id = TK7Q2M9Z4R1W\n\n\n\ntest_secret = q7Vz2LmN9pR4tX8w\n";
+        let text = b"test_key_id = TK7Q2M9Z4R1W\n\n\n\ntest_secret = q7vz2lmn9pr4tx8w\n";
         let found = engine.scan(text);
         assert_eq!(ids(&engine, &found), ["test-secret"]);
         let secret = found.iter().find(|m| !m.loose).expect("the secret");
@@ -347,7 +347,7 @@ counterexamples = ["x-signed: short"]
     #[test]
     fn positions_point_at_the_secret() {
         let engine = engine();
-        let text = "// é\n  test_secret = q7Vz2LmN9pR4tX8w".as_bytes();
+        let text = "// é\n  test_secret = q7vz2lmn9pr4tx8w".as_bytes();
         let found = engine.scan(text);
         assert_eq!(
             found[0].start,
@@ -363,13 +363,13 @@ counterexamples = ["x-signed: short"]
                 column: 33
             }
         );
-        assert_eq!(&text[found[0].secret.clone()], b"q7Vz2LmN9pR4tX8w");
+        assert_eq!(&text[found[0].secret.clone()], b"q7vz2lmn9pr4tx8w");
     }
 
     #[test]
     fn invalid_utf8_is_scanned_as_bytes() {
         let engine = engine();
-        let found = engine.scan(b"\xff\xfe latin-1 \xe9\ntest_secret = q7Vz2LmN9pR4tX8w");
+        let found = engine.scan(b"\xff\xfe latin-1 \xe9\ntest_secret = q7vz2lmn9pr4tx8w");
         assert_eq!(ids(&engine, &found), ["test-secret"]);
     }
 
