@@ -848,6 +848,19 @@ def c_percent(rng, groups, paths):
     return [(path, *doc.finish("\n".join(lines) + "\n"), None)]
 
 
+def c_native(rng, groups, paths):
+    """Values whose rule knows them only in one syntax (a .netrc line, wp-config.php's
+    define(), a connection string, a header), each written as its rule's own example
+    writes it, one after another."""
+    doc = Doc()
+    parts = []
+    for e in (e for group in groups for e in group):
+        before, after = e.value.native
+        parts.append(before + doc.mark(e) + after)
+    path = paths.new(["config/{svc}/settings.conf", "deploy/{svc}/credentials.txt", "ops/{svc}/notes.md"])
+    return [(path, *doc.finish("\n\n".join(parts) + "\n"), None)]
+
+
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 
 
@@ -921,6 +934,8 @@ class Context:
         self.only, self.pairs, self.accept = only, pairs, accept
 
     def accepts(self, rule):
+        if rule.native_only or self.name == "native":
+            return rule.native_only and self.name == "native"
         if self.only is not None:
             return rule.id in self.only
         if rule.id in ONLY_IN:
@@ -1012,4 +1027,5 @@ CONTEXTS = [
     Context("pem-json", c_pem_json, only=PRIVATE_KEYS),
     Context("pem-file", c_pem_file, only=PRIVATE_KEYS),
     Context("npmrc", c_npmrc, only=NPM),
+    Context("native", c_native, named=False, multiline=True),
 ]

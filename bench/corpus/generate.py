@@ -478,6 +478,10 @@ def main():
     with open(os.path.join(args.out, "labels.json"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
+    # The answer key is not part of the repository it describes: a scan of the
+    # directory leaves it out, as a scan of the history does (it is never committed).
+    with open(os.path.join(args.out, ".keyscanignore"), "w") as f:
+        f.write("/labels.json\n")
     secrets = sum(1 for label in labels if label.kind == "secret")
     print(f"{len(head)} files, {secrets} secrets, {len(labels) - secrets} decoys"
           + (f", {len(commits)} commits" if args.history else ""), file=sys.stderr)

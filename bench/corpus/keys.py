@@ -235,8 +235,8 @@ def special(rule_id, rng):
         return Value(simple[rule_id]())
     if rule_id == "nhncloud-user-access-key-basic-auth":
         return basic(nhn_basic(rng))
-    if rule_id.startswith("private-key-"):
-        return Value(pem(rng, rule_id))
+    if rule_id.startswith("private-key-") and (key := pem(rng, rule_id)) is not None:
+        return Value(key)
     if rule_id == "gcp-service-account-key":
         return service_account(rng)
     if rule_id in DB:

@@ -24,6 +24,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 RULES_DIR = os.path.join(ROOT, "rules")
 
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+# Rules that contexts of their own already write (contexts.py: `only=`).
+KNOWN_CONTEXTS = {"npm-config-auth-token", "jdbc-url-password", "ado-net-connection-string-password",
+                  "nhncloud-user-access-key-basic-auth"}
 LOWER = "abcdefghijklmnopqrstuvwxyz"
 DIGITS = "0123456789"
 
@@ -227,6 +231,14 @@ class Rule:
         # alone and one of the rule's keywords is in it.
         self.self_identifying = self.id.startswith("database-url-") or (
             self.captures(f" {self.run} ", self.template) and any(k in self.run.lower() for k in keywords))
+        # A value found only in the syntax of its rule's own example (a .netrc line, a
+        # define() in wp-config.php, a connection string, a header): planted only there,
+        # as the example writes it around the value.
+        forms = [f"{self.name}={self.run}\n", f'{self.name}: "{self.run}"\n', f'"{self.name}": "{self.run}",\n']
+        self.native_only = not (self.self_identifying or self.multiline or self.url or self.id in KNOWN_CONTEXTS
+                                or any(self.captures(form, self.template) for form in forms))
+        at = self.template_text.index(self.run)
+        self.native = (self.template_text[:at], self.template_text[at + len(self.run):])
 
     def _run(self):
         """What is written for the template secret: the secret itself, or for a secret
@@ -301,7 +313,13 @@ class Rule:
         return alphabets
 
     def fresh(self, rng):
-        """A new value in this rule's format, with FAKE in it where the format allows."""
+        """A new value in this rule's format, with FAKE in it where the format allows,
+        carrying the text its rule's example writes around it."""
+        value = self._fresh(rng)
+        value.native = self.native
+        return value
+
+    def _fresh(self, rng):
         text, template = self.template_text, self.template
         start = text.index(template)
         before, after = text[:start], text[start + len(template):]
@@ -326,6 +344,14 @@ class Rule:
                     return keys.Value(value)
                 at = self.run.index(template)
                 return keys.Value(self.run[:at] + value + self.run[at + len(template):], value, at)
+        # A structure no re-draw keeps (a checksum, JWT claims, base64 of JSON, runs
+        # that the stricter check above calls a placeholder) and no generator in keys.py
+        # yet: the example's own value, which keyscan's rule tests find, is planted.
+        if self.captures(before + template + after, template):
+            if self.run == template:
+                return keys.Value(template)
+            at = self.run.index(template)
+            return keys.Value(self.run, template, at)
         raise SystemExit(f"rule {self.id}: cannot make a value that its pattern captures")
 
 
