@@ -86,7 +86,8 @@ NAMES = {
     "iot-guardian-key-id": "PANW_IOT_KEY_ID",
     "iot-guardian-access-key": "PANW_IOT_ACCESS_KEY",
     "iot-guardian-access-key-unverified": "PANW_IOT_ACCESS_KEY",
-    "generic-jwt": "SUPABASE_SERVICE_ROLE_KEY",
+    "generic-jwt": "SERVICE_AUTH_JWT",
+    "private-key-wireguard": "WG_PRIVATE_KEY",
     "kakaocloud-iam-access-key-id": "KAKAOCLOUD_APPLICATION_CREDENTIAL_ID",
     "kakaocloud-iam-secret-access-key": "KAKAOCLOUD_APPLICATION_CREDENTIAL_SECRET",
     "kakaocloud-s3-access-key-id": "KAKAOCLOUD_S3_ACCESS_KEY",
@@ -330,7 +331,9 @@ class Rule:
             return special
         if self.alphabets is None:
             self.alphabets = self._probe()
-        for attempt in range(50):
+        # A validated structure (a JWT's JSON) does not survive a re-draw.
+        attempts = 0 if self.raw.get("validate") else 50
+        for attempt in range(attempts):
             chars = [rng.choice(a) if a else c for a, c in zip(self.alphabets, template)]
             if attempt < 40:
                 windows = [i for i in range(len(chars) - 3)
