@@ -11,9 +11,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, FileProblem};
+use crate::files::{self, Confinement};
 use crate::filter::Allowlist;
 use crate::rules::Severity;
-use crate::text::line_of;
+use crate::text::{line_of, without_values};
 
 /// The file name keyscan looks for.
 pub const CONFIG_FILE: &str = ".keyscan.toml";
@@ -69,11 +70,24 @@ pub struct NamedRule {
     pub line: usize,
 }
 
+/// Where a configuration came from, which decides what it may make keyscan read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Named by the user (`--config`): trusted like a flag.
+    Given,
+    /// Found in or above the scanned path: the scanned repository's own, so the files
+    /// it names (rules, baseline) are read only from inside its directory.
+    Found,
+}
+
 /// A loaded, validated configuration. The default is "no configuration".
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     /// The file it came from.
     pub path: Option<PathBuf>,
+    /// For a configuration found in the scanned repository, the directory the files it
+    /// names must stay in; `None` for one the user gave.
+    pub confinement: Option<Confinement>,
     /// Extra rule files and directories.
     pub rule_paths: Vec<PathBuf>,
     /// Rules to turn off.
@@ -162,17 +176,17 @@ pub fn find(start: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Loads and validates the configuration file at `path`.
-pub fn load(path: &Path) -> Result<Config, Error> {
+/// Loads and validates the configuration file at `path`, which came from `source`.
+pub fn load(path: &Path, source: Source) -> Result<Config, Error> {
     let error = |line: Option<usize>, message: String| {
         Error::Config(vec![FileProblem::new(path, line, message)])
     };
-    let text =
-        std::fs::read_to_string(path).map_err(|err| error(None, format!("cannot read: {err}")))?;
+    let text = files::read_text(path, files::MAX_CONFIG, None)
+        .map_err(|err| error(None, format!("cannot read: {err}")))?;
     let line_of = |offset: usize| line_of(text.as_bytes(), offset);
     let raw: RawConfig = toml::from_str(&text).map_err(|err| {
         let line = err.span().map(|span| line_of(span.start));
-        error(line, err.message().trim_end().to_owned())
+        error(line, without_values(err.message().trim_end()))
     })?;
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let regexes = |patterns: &[Spanned<String>], key: &str| -> Result<Vec<Regex>, Error> {
@@ -182,7 +196,10 @@ pub fn load(path: &Path) -> Result<Config, Error> {
                 Regex::new(pattern.get_ref()).map_err(|err| {
                     error(
                         Some(line_of(pattern.span().start)),
-                        format!("allowlist.{key}: invalid regex: {err}"),
+                        format!(
+                            "allowlist.{key}: invalid regex: {}",
+                            without_values(&err.to_string())
+                        ),
                     )
                 })
             })
@@ -217,8 +234,15 @@ pub fn load(path: &Path) -> Result<Config, Error> {
             })
             .collect()
     };
+    let confinement = match source {
+        Source::Given => None,
+        Source::Found => Some(
+            Confinement::new(&root).map_err(|err| error(None, format!("cannot read: {err}")))?,
+        ),
+    };
     Ok(Config {
         path: Some(path.to_path_buf()),
+        confinement,
         rule_paths: raw.rules.paths.iter().map(|p| root.join(p)).collect(),
         disable: named(&raw.rules.disable),
         enable: named(&raw.rules.enable),
@@ -329,7 +353,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(CONFIG_FILE);
         std::fs::write(&path, text).unwrap();
-        load(&path).map_err(|err| {
+        load(&path, Source::Given).map_err(|err| {
             let Error::Config(problems) = &err else {
                 unreachable!("a configuration error, not {err}");
             };

@@ -6,6 +6,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use crate::files::describe_io;
 use crate::rules::RuleProblem;
 
 /// Why a command could not run or could not finish.
@@ -145,20 +146,6 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             _ => None,
         }
-    }
-}
-
-/// An I/O error in words a person can act on: what went wrong and, where the cause
-/// is not obvious, what to do about it.
-pub fn describe_io(err: &io::Error) -> String {
-    match err.kind() {
-        io::ErrorKind::PermissionDenied => "permission denied; give the user running keyscan \
-             read access, or exclude the path in .keyscanignore"
-            .to_owned(),
-        io::ErrorKind::InvalidFilename => "the path is longer than the operating system \
-             allows, so it cannot be opened; shorten it, or exclude it in .keyscanignore"
-            .to_owned(),
-        _ => err.to_string(),
     }
 }
 

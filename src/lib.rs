@@ -23,6 +23,7 @@ pub mod config;
 pub mod decode;
 pub mod engine;
 pub mod error;
+pub mod files;
 pub mod filter;
 pub mod finding;
 pub mod hook;

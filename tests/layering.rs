@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 /// modules of earlier lines; modules on one line do not use each other.
 const LAYERS: &[&[&str]] = &[
     &["text"],
+    &["files"],
     &["rules", "decode"],
     &["error", "finding"],
     &["outcome"],

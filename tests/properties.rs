@@ -29,6 +29,7 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
     let options = RuleOptions {
         builtin: true,
         paths: Vec::new(),
+        repository: None,
     };
     Engine::new(load_rule_set(&options).expect("built-in rules load"))
 });

@@ -186,7 +186,7 @@ fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE));
     let (baseline, message) = if prune {
-        let existing = Baseline::load(&path)?;
+        let existing = Baseline::load(&path, None)?;
         let pruned = existing.pruned(&outcome.findings);
         let dropped = existing.len() - pruned.len();
         let message = format!(
@@ -237,6 +237,7 @@ fn list_rules(extra: &[PathBuf], markdown: bool) -> Result<Status, Error> {
     let rules = load_rules(&RuleOptions {
         builtin: true,
         paths: extra.to_vec(),
+        repository: None,
     })?;
     let lines: Vec<String> = if markdown {
         // A cell is printable text with no `|` to end it early.
@@ -292,6 +293,7 @@ fn check_rules(files: &[PathBuf]) -> Result<Status, Error> {
     let rules = load_rules(&RuleOptions {
         builtin: false,
         paths: files.to_vec(),
+        repository: None,
     })?;
     let engine = Engine::new(rules);
     let problems = check_examples(&engine);

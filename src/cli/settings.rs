@@ -13,7 +13,7 @@ use keyscan::filter::Suppressor;
 use keyscan::filter::baseline::Baseline;
 use keyscan::pipeline;
 use keyscan::report::{Format, ReportOptions};
-use keyscan::rules::{RuleOptions, RuleSet, load_rule_set};
+use keyscan::rules::{RepositoryRules, RuleOptions, RuleSet, load_rule_set};
 use keyscan::source::Limits;
 use keyscan::source::progress::Progress;
 
@@ -60,11 +60,23 @@ pub fn resolve(
     baseline: UseBaseline,
 ) -> Result<Settings, Error> {
     let config = load_config(common, start)?;
+    // The rule files of a configuration found in the scanned repository are read only
+    // from inside it; those of one the user gave, like --rules, from anywhere.
     let mut rule_paths = common.rules.clone();
-    rule_paths.extend(config.rule_paths.iter().cloned());
+    let repository = match &config.confinement {
+        Some(within) => Some(RepositoryRules {
+            within: within.clone(),
+            paths: config.rule_paths.clone(),
+        }),
+        None => {
+            rule_paths.extend(config.rule_paths.iter().cloned());
+            None
+        }
+    };
     let rules = load_rules(&RuleOptions {
         builtin: true,
         paths: rule_paths,
+        repository,
     })?;
     let known: Vec<&str> = rules.rules().iter().map(|rule| rule.id.as_str()).collect();
     let unknown = config.unknown_rule_ids(&known);
@@ -75,12 +87,14 @@ pub fn resolve(
     let suppressor = if common.no_suppress {
         None
     } else {
-        let accepted = match (
-            baseline,
-            common.baseline.as_ref().or(config.baseline.as_ref()),
-        ) {
-            (UseBaseline::Yes, Some(path)) => Baseline::load(path)?.fingerprints(),
-            _ => Default::default(),
+        // A baseline from the command line is the user's; one the repository's
+        // configuration names stays inside the repository.
+        let accepted = match (baseline, &common.baseline, &config.baseline) {
+            (UseBaseline::No, _, _) | (_, None, None) => Default::default(),
+            (UseBaseline::Yes, Some(path), _) => Baseline::load(path, None)?.fingerprints(),
+            (UseBaseline::Yes, None, Some(path)) => {
+                Baseline::load(path, config.confinement.as_ref())?.fingerprints()
+            }
         };
         Some(Suppressor {
             allowlist: config.allowlist.clone(),
@@ -143,8 +157,11 @@ fn load_config(common: &CommonArgs, start: &Path) -> Result<Config, Error> {
     if common.no_config {
         return Ok(Config::default());
     }
-    match common.config.clone().or_else(|| config::find(start)) {
-        Some(path) => config::load(&path),
+    if let Some(path) = &common.config {
+        return config::load(path, config::Source::Given);
+    }
+    match config::find(start) {
+        Some(path) => config::load(&path, config::Source::Found),
         None => Ok(Config::default()),
     }
 }

@@ -8,8 +8,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, FileProblem};
+use crate::files::{self, Confinement};
 use crate::finding::Finding;
 use crate::rules::Rule;
+use crate::text::without_values;
 
 /// Format version written to and required in baseline files.
 const VERSION: u32 = 1;
@@ -58,18 +60,19 @@ impl Baseline {
         Baseline { entries }
     }
 
-    /// Reads a baseline file.
-    pub fn load(path: &Path) -> Result<Baseline, Error> {
+    /// Reads a baseline file; one a scanned repository's configuration names must lie
+    /// `within` it.
+    pub fn load(path: &Path, within: Option<&Confinement>) -> Result<Baseline, Error> {
         let error = |line: Option<usize>, message: String| {
             Error::Baseline(FileProblem::new(path, line, message))
         };
-        let text = std::fs::read_to_string(path)
+        let text = files::read_text(path, files::MAX_BASELINE, within)
             .map_err(|err| error(None, format!("cannot read: {err}")))?;
         let file: File = serde_json::from_str(&text).map_err(|err| {
             // serde_json ends its message with the position, which the prefix already gives.
             let message = err.to_string();
             let at = format!(" at line {} column {}", err.line(), err.column());
-            let reason = message.strip_suffix(&at).unwrap_or(&message);
+            let reason = without_values(message.strip_suffix(&at).unwrap_or(&message));
             error(
                 Some(err.line()),
                 format!("not a keyscan baseline: {reason}; {REWRITE}"),
@@ -93,10 +96,7 @@ impl Baseline {
             {
                 return Err(error(
                     None,
-                    format!(
-                        "{:?} is not a keyscan fingerprint (32 hex digits); {REWRITE}",
-                        entry.fingerprint
-                    ),
+                    format!("an entry's fingerprint is not 32 hex digits; {REWRITE}"),
                 ));
             }
             entries.insert(entry.fingerprint.clone(), entry);
@@ -175,9 +175,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.json");
         std::fs::write(&path, &text).unwrap();
-        assert_eq!(Baseline::load(&path).unwrap(), baseline);
+        assert_eq!(Baseline::load(&path, None).unwrap(), baseline);
         std::fs::write(&path, Baseline::default().to_text()).unwrap();
-        assert!(Baseline::load(&path).unwrap().is_empty());
+        assert!(Baseline::load(&path, None).unwrap().is_empty());
     }
 
     #[test]
@@ -189,7 +189,7 @@ mod tests {
             "{{\"keyscan_baseline\": 1, \"findings\": [{{\"fingerprint\": \"{upper}\", \"rule_id\": \"r\", \"path\": \"p\"}}]}}"
         );
         std::fs::write(&path, text).unwrap();
-        let baseline = Baseline::load(&path).unwrap();
+        let baseline = Baseline::load(&path, None).unwrap();
         assert!(
             baseline
                 .fingerprints()
@@ -209,7 +209,7 @@ mod tests {
             ),
             (
                 "{\"keyscan_baseline\": 1, \"findings\": [{\"fingerprint\": \"xyz\", \"rule_id\": \"r\", \"path\": \"p\"}]}",
-                "not a keyscan fingerprint",
+                "fingerprint is not 32 hex digits",
             ),
             (
                 "{\"keyscan_baseline\": 1, \"findings\": [], \"extra\": 1}",
@@ -217,7 +217,7 @@ mod tests {
             ),
         ] {
             std::fs::write(&path, text).unwrap();
-            let err = Baseline::load(&path).unwrap_err().to_string();
+            let err = Baseline::load(&path, None).unwrap_err().to_string();
             assert!(
                 err.starts_with(path.to_str().unwrap()) && err.contains(expect),
                 "{err}"

@@ -11,6 +11,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::Confinement;
+
 pub use load::{RuleProblem, RuleSource, load_rule_set, parse_rule_file};
 pub use pattern::Pattern;
 
@@ -202,6 +204,18 @@ impl RuleSet {
 pub struct RuleOptions {
     /// Whether to load the rules compiled into the binary.
     pub builtin: bool,
-    /// Extra rule files, or directories of `*.toml` rule files.
+    /// Extra rule files, or directories of `*.toml` rule files, that the user named.
+    pub paths: Vec<PathBuf>,
+    /// Rule files or directories a scanned repository's configuration names: read
+    /// only inside that repository.
+    pub repository: Option<RepositoryRules>,
+}
+
+/// Rule files or directories named by a scanned repository's own configuration.
+#[derive(Debug, Clone)]
+pub struct RepositoryRules {
+    /// The repository they must stay in.
+    pub within: Confinement,
+    /// The files and directories.
     pub paths: Vec<PathBuf>,
 }

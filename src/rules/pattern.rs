@@ -12,6 +12,11 @@ use regex::bytes::{Regex, RegexBuilder};
 /// Largest compiled size of one rule's pattern; keeps start-up and memory bounded.
 const REGEX_SIZE_LIMIT: usize = 8 << 20;
 
+/// Most memory the patterns of all rule files together may compile to (their forward
+/// NFAs; the regex engine keeps a few structures of about that size per pattern): a
+/// repository's rule files cannot make keyscan run out of memory while loading them.
+pub const PATTERN_BUDGET: usize = 128 << 20;
+
 /// A pattern whose regex is compiled on first use.
 #[derive(Debug, Clone)]
 pub struct Pattern {
@@ -42,6 +47,18 @@ impl Pattern {
             let _ = self.compiled.set(compile(&self.source)?);
         }
         Ok(())
+    }
+
+    /// How much memory the pattern's NFA takes, for keeping the rule files within
+    /// [`PATTERN_BUDGET`]; it compiled already, so measuring it cannot fail.
+    pub fn compiled_size(&self) -> usize {
+        use regex_automata::nfa::thompson::{Config, NFA};
+        use regex_automata::util::syntax;
+        NFA::compiler()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .configure(Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+            .build(&self.source)
+            .map_or(REGEX_SIZE_LIMIT, |nfa| nfa.memory_usage())
     }
 
     /// The compiled regex and the index of its `secret` group, compiled on first call.

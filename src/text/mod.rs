@@ -4,5 +4,5 @@
 mod escape;
 mod position;
 
-pub use escape::{printable, printable_message};
+pub use escape::{printable, printable_message, without_values};
 pub use position::{LineCursor, Position, line_bounds, line_of, next_line, positions};

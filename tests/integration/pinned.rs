@@ -50,6 +50,7 @@ fn rule_corpus() -> Vec<(String, String)> {
     let rules = load_rule_set(&RuleOptions {
         builtin: true,
         paths: Vec::new(),
+        repository: None,
     })
     .expect("built-in rules load");
     let mut files: Vec<(String, String)> = Vec::new();
