@@ -52,7 +52,7 @@ pub fn write(
         writeln!(
             out,
             "    {} (confidence {}){decoded}",
-            rule.name,
+            printable(&rule.name),
             finding.confidence.as_str()
         )?;
         for part in finding.parts().filter(|part| part.role == Role::Identifier) {
