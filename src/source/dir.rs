@@ -2,10 +2,11 @@
 //! .ignore and .keyscanignore, reads small files into a reused buffer and maps
 //! large ones.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
 use memmap2::Mmap;
@@ -53,14 +54,52 @@ where
     V: Visitor,
     F: Fn() -> V + Sync,
 {
+    // The walker reads ignore files itself, in the root, its parents and each directory
+    // it enters: a directory whose ignore file is a FIFO or a device is not entered.
+    if options.ignore_files
+        && let Some((dir, reason)) = std::path::absolute(root).ok().and_then(|root| {
+            root.ancestors()
+                .find_map(|dir| bad_ignore_file(dir).map(|r| (dir.to_path_buf(), r)))
+        })
+    {
+        let mut visitor = make_visitor();
+        let reason = format!("not scanned: {} in {}", reason, dir.display());
+        visitor.skipped(root.to_path_buf(), Skip::Unreadable(reason));
+        finished
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(visitor);
+        return;
+    }
+    let unsafe_dirs: Arc<Mutex<Vec<(PathBuf, String)>>> = Arc::default();
     let mut builder = WalkBuilder::new(root);
     builder
         .standard_filters(options.ignore_files)
         .hidden(false)
         .require_git(false)
         .follow_links(options.follow_symlinks)
-        .threads(options.threads)
-        .filter_entry(|entry| !is_git_dir(entry));
+        .threads(options.threads);
+    let linked = options.follow_symlinks.then(LinkedDirs::default);
+    let check_ignore_files = options.ignore_files;
+    let rejected = Arc::clone(&unsafe_dirs);
+    builder.filter_entry(move |entry| {
+        if is_git_dir(entry)
+            || linked
+                .as_ref()
+                .is_some_and(|linked| !linked.first_visit(entry))
+        {
+            return false;
+        }
+        let dir = check_ignore_files && entry.file_type().is_some_and(|kind| kind.is_dir());
+        match dir.then(|| bad_ignore_file(entry.path())).flatten() {
+            Some(reason) => {
+                let mut rejected = rejected.lock().unwrap_or_else(|p| p.into_inner());
+                rejected.push((entry.path().to_path_buf(), reason));
+                false
+            }
+            None => true,
+        }
+    });
     if options.ignore_files {
         builder.add_custom_ignore_filename(IGNORE_FILE);
     }
@@ -76,6 +115,60 @@ where
             WalkState::Continue
         })
     });
+    let rejected = std::mem::take(&mut *unsafe_dirs.lock().unwrap_or_else(|p| p.into_inner()));
+    if !rejected.is_empty() {
+        let mut visitor = make_visitor();
+        for (dir, reason) in rejected {
+            visitor.skipped(dir, Skip::Unreadable(format!("not scanned: {reason}")));
+        }
+        finished
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(visitor);
+    }
+}
+
+/// Largest ignore file the walker may read.
+const MAX_IGNORE_FILE: u64 = 16 << 20;
+
+/// Why an ignore file in `dir` must not be read, if one must not: a FIFO would hang
+/// the walk and a device would never end.
+fn bad_ignore_file(dir: &Path) -> Option<String> {
+    [".gitignore", ".ignore", IGNORE_FILE, ".git/info/exclude"]
+        .into_iter()
+        .find_map(|name| match std::fs::metadata(dir.join(name)) {
+            Ok(meta) if !meta.is_file() => Some(format!("{name} is not a regular file")),
+            Ok(meta) if meta.len() > MAX_IGNORE_FILE => {
+                Some(format!("{name} is larger than {MAX_IGNORE_FILE} bytes"))
+            }
+            _ => None,
+        })
+}
+
+/// The directories entered through a symbolic link so far, resolved. Each is entered
+/// once: links that fan out to the same directories (ten links to a directory of ten
+/// links, eight levels deep) would otherwise make a hundred million paths of a few
+/// files. Loops are the walker's to report.
+#[derive(Default)]
+struct LinkedDirs(Mutex<HashSet<PathBuf>>);
+
+impl LinkedDirs {
+    /// Whether `entry` is not a link to a directory entered already.
+    fn first_visit(&self, entry: &DirEntry) -> bool {
+        let linked_dir =
+            entry.path_is_symlink() && entry.file_type().is_some_and(|kind| kind.is_dir());
+        if !linked_dir {
+            return true;
+        }
+        let Ok(target) = entry.path().canonicalize() else {
+            return true;
+        };
+        let mut seen = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        seen.insert(target)
+    }
 }
 
 fn is_git_dir(entry: &DirEntry) -> bool {
