@@ -11,7 +11,9 @@
 # Environment: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_WORKSPACE, GITHUB_OUTPUT,
 # GITHUB_STEP_SUMMARY (set by GitHub), and KEYSCAN_BIN (default: keyscan),
 # KEYSCAN_ARGS (extra arguments), KEYSCAN_CONFIG (configuration file), KEYSCAN_BASELINE
-# (baseline file), KEYSCAN_SARIF (default: keyscan.sarif),
+# (baseline file), KEYSCAN_SETTINGS_FROM (on pull requests, whose configuration and
+# baseline judge the change: base, the default, or head), KEYSCAN_SARIF (default:
+# keyscan.sarif),
 # KEYSCAN_FAIL_ON_FINDINGS (default: true), KEYSCAN_EXIT_CODE (for verdict).
 set -euo pipefail
 
@@ -44,6 +46,9 @@ scan() {
       scope+=(--range "$base..$head")
       what="the pull request's commits (${base:0:12}..${head:0:12})"
       settings=$(settings_changed "$base" "$head")
+      if [ "${KEYSCAN_SETTINGS_FROM:-base}" = base ]; then
+        settings_of_base "$base"
+      fi
       local file
       while read -r file; do
         if [ -n "$file" ]; then
@@ -56,15 +61,19 @@ scan() {
   if [ -n "${KEYSCAN_ARGS:-}" ]; then
     read -r -a extra <<<"$KEYSCAN_ARGS"
   fi
-  if [ -n "${KEYSCAN_CONFIG:-}" ]; then
-    extra+=(--config "$KEYSCAN_CONFIG")
-  fi
-  if [ -n "${KEYSCAN_BASELINE:-}" ]; then
-    extra+=(--baseline "$KEYSCAN_BASELINE")
+  if [ "$scan_root" != "$workspace" ]; then
+    extra+=("${judged_by[@]}")
+  else
+    if [ -n "${KEYSCAN_CONFIG:-}" ]; then
+      extra+=(--config "$KEYSCAN_CONFIG")
+    fi
+    if [ -n "${KEYSCAN_BASELINE:-}" ]; then
+      extra+=(--baseline "$KEYSCAN_BASELINE")
+    fi
   fi
   echo "keyscan: scanning $what"
   local code=0
-  "$keyscan" git "$workspace" "${scope[@]}" "${extra[@]}" --color never || code=$?
+  "$keyscan" git "$scan_root" "${scope[@]}" "${extra[@]}" --color never || code=$?
   if [ ! -s "$sarif" ]; then
     echo "::error::keyscan failed (exit code $code) without writing $sarif"
     echo "exit-code=$code" >>"$output"
@@ -78,6 +87,53 @@ scan() {
     echo "sarif-file=$sarif"
   } >>"$output"
   write_summary "$what" "$count" "$code" "$settings"
+}
+
+# The settings that judge a pull request: the configuration and baseline of its base
+# commit, so that a pull request cannot silence its own findings by editing them
+# (KEYSCAN_SETTINGS_FROM=head uses the checkout's). The base is checked out apart, as a
+# worktree sharing the repository's objects, and the scan runs there: the pull
+# request's commits are the same, and the base's configuration is found, with its
+# allowlisted paths and baseline, as it would be in that checkout. Sets scan_root and
+# judged_by; files named outside the repository are used as they are.
+scan_root=$workspace
+judged_by=()
+base_tree=""
+settings_of_base() {
+  local base=$1
+  base_tree=$(mktemp -d)/base
+  git -C "$workspace" worktree add --detach --quiet "$base_tree" "$base"
+  trap 'git -C "$workspace" worktree remove --force "$base_tree" >/dev/null 2>&1 || true' EXIT
+  scan_root=$base_tree
+  if [ -n "${KEYSCAN_CONFIG:-}" ]; then
+    local config
+    config=$(in_tree "$base_tree" "$KEYSCAN_CONFIG")
+    if [ -f "$config" ]; then
+      judged_by+=(--config "$config")
+    else
+      judged_by+=(--no-config)
+    fi
+  fi
+  if [ -n "${KEYSCAN_BASELINE:-}" ]; then
+    local baseline
+    baseline=$(in_tree "$base_tree" "$KEYSCAN_BASELINE")
+    # A baseline the pull request adds does not judge it.
+    if [ -f "$baseline" ]; then
+      judged_by+=(--baseline "$baseline")
+    fi
+  fi
+  echo "keyscan: judging with the configuration and baseline of the base commit ${base:0:12}"
+}
+
+# Where PATH (relative to the workspace, or absolute) is in the checkout TREE; a path
+# outside the workspace is no file of the repository and stays as it is.
+in_tree() {
+  local tree=$1 path=$2
+  case "$path" in
+    "$workspace"/*) echo "$tree/${path#"$workspace"/}" ;;
+    /*) echo "$path" ;;
+    *) echo "$tree/$path" ;;
+  esac
 }
 
 # The files a pull request changes (base...head) that decide what keyscan does not

@@ -214,8 +214,27 @@ fn a_pull_request_that_allowlists_its_own_secret_is_flagged_for_review() {
     );
     let head = scenario.repo.head();
     let event = pull_request(&scenario.base, &head);
+    // The base commit's settings judge the change: its allowlist is not there yet.
     let output = scenario.run_expect(0, "scan", "pull_request", &event, &[]);
-    // The configuration in the checkout applies, as it does locally...
+    assert!(
+        scenario.outputs().contains("findings=1\n"),
+        "{}",
+        scenario.outputs()
+    );
+    assert!(
+        stdout(&output).contains("judging with the configuration and baseline of the base"),
+        "{}",
+        stdout(&output)
+    );
+    // With settings-from: head the checkout's configuration applies, as it does
+    // locally...
+    let output = scenario.run_expect(
+        0,
+        "scan",
+        "pull_request",
+        &event,
+        &[("KEYSCAN_SETTINGS_FROM", "head")],
+    );
     assert!(
         scenario.outputs().contains("findings=0\n"),
         "{}",
@@ -247,6 +266,39 @@ fn a_pull_request_that_allowlists_its_own_secret_is_flagged_for_review() {
         &[],
     );
     assert!(!stdout(&plain).contains("::warning"), "{}", stdout(&plain));
+}
+
+#[test]
+fn the_base_commits_settings_judge_a_pull_request_that_removes_them() {
+    let scenario = Scenario::new();
+    // The base allowlists src/; the pull request deletes that and adds a secret there.
+    scenario
+        .repo
+        .git(&["checkout", "-q", "-b", "base2", &scenario.base]);
+    scenario.repo.commit_file(
+        ".keyscan.toml",
+        "[allowlist]\npaths = [\"src/**\"]\n",
+        "settings",
+    );
+    let base = scenario.repo.head();
+    scenario.repo.git(&["checkout", "-q", "-b", "pr2"]);
+    scenario.repo.git(&["rm", "-q", ".keyscan.toml"]);
+    scenario.repo.commit_file(
+        "src/other.py",
+        &format!("T = '{}'\n", fake_github_token(502)),
+        "drop the settings, add a secret",
+    );
+    let event = pull_request(&base, &scenario.repo.head());
+    scenario.run_expect(0, "scan", "pull_request", &event, &[]);
+    let summary = scenario.summary();
+    assert!(scenario.outputs().contains("findings=0\n"), "{summary}");
+    assert!(
+        summary.contains("Not reported: 1 by allowlist-path"),
+        "{summary}"
+    );
+    // The temporary checkout of the base is gone again.
+    let worktrees = scenario.repo.git(&["worktree", "list"]);
+    assert_eq!(worktrees.lines().count(), 1, "{worktrees}");
 }
 
 #[test]
