@@ -25,3 +25,4 @@ mod rules_cli;
 mod scan;
 mod staged;
 mod syntaxes;
+mod untrusted;
