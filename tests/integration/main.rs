@@ -19,6 +19,7 @@ mod history;
 mod hooks;
 mod hostile;
 mod living;
+mod odd_arguments;
 mod pairs;
 mod pinned;
 mod rules_cli;

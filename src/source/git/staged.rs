@@ -28,7 +28,8 @@ struct StagedFile {
 /// With `files` (paths as given on the command line, e.g. by the pre-commit framework,
 /// which may split its list over several runs), only those are considered: the staged
 /// ones by their added lines, the others whole, as they are in the index or, untracked,
-/// on disk.
+/// on disk. A directory among them (`.`, `src/`) stands for the staged changes under
+/// it, as `git diff --cached -- DIR` does; a path outside the work tree is an error.
 pub fn read(
     repo: &Repository,
     files: &[PathBuf],
@@ -50,12 +51,24 @@ pub fn read(
     };
     let index = repo.index().map_err(git)?;
     let mut staged = staged_changes(repo, &index, visitor).map_err(git)?;
-    let named: HashSet<PathBuf> = files
-        .iter()
-        .map(|file| relative_to(workdir, file))
-        .collect();
+    let mut named: HashSet<PathBuf> = HashSet::new();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for file in files {
+        let Some(path) = relative_to(workdir, file) else {
+            let reason = "outside the repository's work tree".to_owned();
+            visitor.skipped(file.clone(), Skip::Unreadable(reason));
+            continue;
+        };
+        if path.as_os_str().is_empty() || workdir.join(&path).is_dir() {
+            dirs.push(path);
+        } else {
+            named.insert(path);
+        }
+    }
     if !files.is_empty() {
-        staged.retain(|file| named.contains(&file.path));
+        staged.retain(|file| {
+            named.contains(&file.path) || dirs.iter().any(|dir| file.path.starts_with(dir))
+        });
     }
     let staged_paths: HashSet<PathBuf> = staged.iter().map(|file| file.path.clone()).collect();
     for path in named {
@@ -179,19 +192,23 @@ fn deliver(
     });
 }
 
-/// `file` (relative to the current directory, or absolute) relative to `workdir`.
-fn relative_to(workdir: &Path, file: &Path) -> PathBuf {
+/// `file` (relative to the current directory, or absolute) relative to `workdir`; empty
+/// for the work tree itself, `None` outside it.
+fn relative_to(workdir: &Path, file: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let canonical_workdir = workdir
         .canonicalize()
         .unwrap_or_else(|_| workdir.to_path_buf());
-    let canonical = absolute
-        .parent()
-        .and_then(|parent| parent.canonicalize().ok())
-        .map(|parent| parent.join(absolute.file_name().unwrap_or_default()))
-        .unwrap_or(absolute);
+    // The file may not exist (deleted, or a typo); its directory is resolved instead.
+    let canonical = absolute.canonicalize().ok().unwrap_or_else(|| {
+        absolute
+            .parent()
+            .and_then(|parent| parent.canonicalize().ok())
+            .map(|parent| parent.join(absolute.file_name().unwrap_or_default()))
+            .unwrap_or_else(|| absolute.clone())
+    });
     canonical
         .strip_prefix(&canonical_workdir)
+        .ok()
         .map(Path::to_path_buf)
-        .unwrap_or_else(|_| file.to_path_buf())
 }
