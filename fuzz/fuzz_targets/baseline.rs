@@ -11,12 +11,12 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let path = scratch::write("baseline.json", data);
-    match Baseline::load(&path) {
+    match Baseline::load(&path, None) {
         Ok(baseline) => {
             assert_eq!(baseline.fingerprints().len(), baseline.len());
             let again = scratch::write("again.json", baseline.to_text().as_bytes());
             assert_eq!(
-                Baseline::load(&again).expect("written baseline loads"),
+                Baseline::load(&again, None).expect("written baseline loads"),
                 baseline
             );
         }

@@ -13,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let path = scratch::write(CONFIG_FILE, data);
     let lines = 1 + data.iter().filter(|&&b| b == b'\n').count();
-    match config::load(&path) {
+    match config::load(&path, config::Source::Found) {
         Ok(config) => {
             for error in config.unknown_rule_ids(&["github-pat", "generic-jwt"]) {
                 assert!((1..=lines).contains(&error.line.expect("a line")));

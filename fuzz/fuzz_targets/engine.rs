@@ -19,6 +19,7 @@ fn engine() -> &'static Engine {
         let options = RuleOptions {
             builtin: true,
             paths: Vec::new(),
+            repository: None,
         };
         Engine::new(load_rule_set(&options).expect("built-in rules load"))
     })
