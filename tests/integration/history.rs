@@ -251,6 +251,30 @@ fn submodules_and_lfs_pointers_are_skipped_and_counted() {
 }
 
 #[test]
+fn a_blob_that_only_begins_like_an_lfs_pointer_is_scanned() {
+    let repo = TestRepo::new();
+    let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n";
+    repo.commit_file("real.bin", pointer, "a real pointer");
+    // The pointer lines, then anything: a file that hides behind the look of one.
+    let token = fake_github_token(620);
+    repo.commit_file(
+        "fake.bin",
+        &format!("{pointer}\nGITHUB_TOKEN={token}\n"),
+        "not a pointer",
+    );
+    let output = run_expect(1, &["git", repo.arg(), "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["stats"]["skipped_lfs"], 1);
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["fake.bin"]);
+}
+
+#[test]
 fn bare_and_shallow_clones_are_scanned_and_shallow_is_said() {
     let repo = TestRepo::new();
     let first = repo.commit_file(

@@ -488,6 +488,46 @@ fn read_site<V: Visitor>(
     }
 }
 
+/// Whether `data` is a Git LFS pointer file as the specification defines it: under
+/// 1024 bytes, the version line first, then `key value` lines only (lowercase keys),
+/// with a SHA-256 `oid` and a `size`. A blob that merely begins like one (content
+/// after the pointer lines, or longer) is scanned: it can hold anything.
+fn is_lfs_pointer(data: &[u8]) -> bool {
+    let Some(rest) = data
+        .strip_prefix(LFS_POINTER)
+        .and_then(|rest| rest.strip_prefix(b"\n"))
+    else {
+        return false;
+    };
+    if data.len() >= 1024 || !rest.ends_with(b"\n") {
+        return false;
+    }
+    let (mut oid, mut size) = (false, false);
+    for line in rest[..rest.len() - 1].split(|&b| b == b'\n') {
+        let Some(space) = line.iter().position(|&b| b == b' ') else {
+            return false;
+        };
+        let (key, value) = (&line[..space], &line[space + 1..]);
+        let key_ok = !key.is_empty()
+            && key
+                .iter()
+                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+        if !key_ok || value.is_empty() || value.iter().any(|b| b.is_ascii_control()) {
+            return false;
+        }
+        match key {
+            b"oid" => {
+                oid = value.strip_prefix(b"sha256:").is_some_and(|hex| {
+                    hex.len() == 64 && hex.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+                })
+            }
+            b"size" => size = value.iter().all(u8::is_ascii_digit),
+            _ => {}
+        }
+    }
+    oid && size
+}
+
 /// Hands a blob's content to `visitor`, or why it is not scanned (binary, LFS
 /// pointer). Returns its size.
 fn deliver<V: Visitor>(
@@ -499,7 +539,7 @@ fn deliver<V: Visitor>(
 ) -> u64 {
     if let Some(reason) = limits.skip_content(data) {
         visitor.skipped(shown(site), reason);
-    } else if data.starts_with(LFS_POINTER) {
+    } else if is_lfs_pointer(data) {
         visitor.skipped(shown(site), Skip::LfsPointer);
     } else {
         let origin = Origin::GitBlob {
