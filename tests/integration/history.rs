@@ -619,3 +619,49 @@ fn versions_of_a_line_are_listed_oldest_first_whatever_thread_found_them() {
         assert_eq!(listed, commits.iter().collect::<Vec<_>>(), "-j {threads}");
     }
 }
+
+#[test]
+fn refs_to_objects_that_cannot_be_read_make_the_result_incomplete() {
+    // A ref to an object that is not there is named, and the rest is scanned.
+    let repo = TestRepo::new();
+    repo.commit_file("a.env", &format!("T={}\n", fake_github_token(630)), "first");
+    let ghost = "1111111111111111111111111111111111111111";
+    std::fs::write(
+        repo.git_dir().join("refs/heads/ghost"),
+        format!("{ghost}\n"),
+    )
+    .unwrap();
+    let output = run_expect(2, &["git", repo.arg()]);
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("refs/heads/ghost points to {ghost}")),
+        "{err}"
+    );
+    assert!(err.contains("git fsck"), "{err}");
+    assert!(
+        stdout(&output).contains("github-pat"),
+        "{}",
+        stdout(&output)
+    );
+    // A pack cut short: the branch's commit cannot be read, which is no clean pass.
+    let packed = TestRepo::new();
+    packed.commit_file("b.txt", "b\n", "first");
+    packed.git(&["gc", "-q"]);
+    let pack_dir = packed.git_dir().join("objects/pack");
+    let pack = std::fs::read_dir(&pack_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "pack"))
+        .unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&pack)
+        .unwrap()
+        .set_len(100)
+        .unwrap();
+    let err = stderr(&run_expect(2, &["git", packed.arg()]));
+    assert!(
+        err.contains("refs/heads/") && err.contains("cannot be read"),
+        "{err}"
+    );
+}

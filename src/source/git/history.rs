@@ -92,13 +92,23 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
     match &scope.selection {
         Selection::All => {
             let references = repo.references().map_err(git)?;
-            for reference in references.flatten() {
-                if let Ok(commit) = reference.peel_to_commit() {
-                    tips.push(commit.id());
+            // A ref whose object cannot be read (missing, or in a damaged pack) makes
+            // the result incomplete; one naming a tree or a blob is not history.
+            // HEAD is among the references unless it is detached.
+            let head = repo
+                .head_detached()
+                .unwrap_or(false)
+                .then(|| repo.head().ok())
+                .flatten();
+            for reference in references.flatten().chain(head) {
+                match reference.peel_to_commit() {
+                    Ok(commit) => tips.push(commit.id()),
+                    Err(err) => {
+                        if let Some(reason) = unreadable_ref(repo, &reference, &err) {
+                            plan.skipped.push((repo.path().to_path_buf(), reason));
+                        }
+                    }
                 }
-            }
-            if let Ok(commit) = repo.head().and_then(|head| head.peel_to_commit()) {
-                tips.push(commit.id());
             }
             for tip in &tips {
                 walk.push(*tip).map_err(git)?;
@@ -526,6 +536,33 @@ fn is_lfs_pointer(data: &[u8]) -> bool {
         }
     }
     oid && size
+}
+
+/// Why `reference` could not be followed to a commit (`err`), if its object is
+/// missing or unreadable rather than merely not a commit.
+fn unreadable_ref(
+    repo: &Repository,
+    reference: &git2::Reference<'_>,
+    err: &git2::Error,
+) -> Option<Skip> {
+    let name = String::from_utf8_lossy(reference.name_bytes()).into_owned();
+    let target = reference
+        .resolve()
+        .ok()
+        .and_then(|resolved| resolved.target());
+    if let Some(id) = target
+        && repo.find_object(id, None).is_ok()
+        && err.code() != git2::ErrorCode::NotFound
+    {
+        // A tag of a tree or a blob: there is no history to walk.
+        return None;
+    }
+    let what = target.map_or_else(|| "an object".to_owned(), |id| id.to_string());
+    Some(Skip::Unreadable(format!(
+        "{name} points to {what}, which cannot be read ({}); the history it reaches was \
+         not scanned: run `git fsck` to see what is damaged",
+        err.message()
+    )))
 }
 
 /// Hands a blob's content to `visitor`, or why it is not scanned (binary, LFS
