@@ -51,6 +51,8 @@ pub struct Stats {
     pub skipped_submodules: u64,
     /// Git LFS pointer files skipped.
     pub skipped_lfs: u64,
+    /// Blobs a partial clone never fetched, not scanned (the result is incomplete).
+    pub not_fetched: u64,
     /// Commits walked (history scans).
     pub commits: u64,
     /// Files that are not valid UTF-8 (scanned as bytes).
@@ -72,6 +74,7 @@ impl Stats {
         self.skipped_special += other.skipped_special;
         self.skipped_submodules += other.skipped_submodules;
         self.skipped_lfs += other.skipped_lfs;
+        self.not_fetched += other.not_fetched;
         self.commits += other.commits;
         self.not_utf8 += other.not_utf8;
         self.errors += other.errors;

@@ -66,6 +66,7 @@ impl Visitor for Collector<'_> {
                 Level::Info
             }
             Skip::LfsPointer => return stats.skipped_lfs += 1,
+            Skip::NotFetched => return stats.not_fetched += 1,
             Skip::Submodule => {
                 stats.skipped_submodules += 1;
                 Level::Info

@@ -17,7 +17,7 @@ pub use findings::findings_of;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::filter::Suppressor;
-use crate::outcome::{Level, Outcome};
+use crate::outcome::{Level, Note, Outcome};
 use crate::source::dir::{self, DirOptions};
 use crate::source::git::history::{self, HistoryScope, Reading};
 use crate::source::git::{self, staged};
@@ -147,5 +147,17 @@ fn scan_history(
     let visitors = history::read(repo.path(), &plan, reading, || Collector::new(settings));
     let mut outcome = finish(std::iter::once(walked).chain(visitors), settings);
     history::keep_first_introduction(&mut outcome.findings);
+    if outcome.stats.not_fetched > 0 {
+        outcome.notes.push(Note {
+            level: Level::Error,
+            path: repo.path().to_path_buf(),
+            message: format!(
+                "partial clone: {} blobs were never fetched (a clone with --filter) and \
+                 were not scanned; fetch them (git fetch --refetch, or clone without \
+                 --filter) and scan again",
+                outcome.stats.not_fetched
+            ),
+        });
+    }
     Ok(outcome)
 }

@@ -54,6 +54,8 @@ pub enum Skip {
     Submodule,
     /// A git LFS pointer: the content lives on the LFS server, not in the repository.
     LfsPointer,
+    /// A blob a partial clone never fetched: counted, and reported once for all.
+    NotFetched,
 }
 
 impl fmt::Display for Skip {
@@ -80,6 +82,7 @@ impl fmt::Display for Skip {
             Skip::LfsPointer => {
                 f.write_str("git LFS pointer; the content is not in the repository")
             }
+            Skip::NotFetched => f.write_str("blob never fetched by this partial clone"),
         }
     }
 }

@@ -665,3 +665,38 @@ fn refs_to_objects_that_cannot_be_read_make_the_result_incomplete() {
         "{err}"
     );
 }
+
+#[test]
+fn a_partial_clone_is_named_once_with_the_count_of_blobs_never_fetched() {
+    let origin = TestRepo::new();
+    for version in 0..5 {
+        origin.commit_file("config.txt", &format!("version {version}\n"), "edit");
+    }
+    origin.git(&["config", "uploadpack.allowFilter", "true"]);
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    git_in(
+        clones.path(),
+        &[
+            "clone",
+            "-q",
+            "--no-local",
+            "--filter=blob:none",
+            &url,
+            "partial",
+        ],
+    );
+    let partial = clones.path().join("partial");
+    let output = run_expect(2, &["git", partial.to_str().unwrap(), "--format", "json"]);
+    let err = stderr(&output);
+    // The four old versions were never fetched: one error for all, not one per blob.
+    assert_eq!(
+        err.matches("partial clone: 4 blobs were never fetched")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("is missing or corrupt"), "{err}");
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["stats"]["not_fetched"], 4);
+}

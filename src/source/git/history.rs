@@ -62,6 +62,8 @@ pub struct Plan {
     pub commits: u64,
     /// Whether the repository is a shallow clone (history before the boundary is absent).
     pub shallow: bool,
+    /// Whether the repository is a partial clone (blobs may never have been fetched).
+    pub partial: bool,
     /// Paths that could not be walked or are not scanned (missing trees, submodules).
     pub skipped: Vec<(PathBuf, Skip)>,
 }
@@ -85,6 +87,7 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
         .map_err(git)?;
     let mut plan = Plan {
         shallow: repo.is_shallow(),
+        partial: is_partial_clone(repo),
         ..Plan::default()
     };
     // The commits the walk starts from (not for a range), to redo it if it fails.
@@ -483,6 +486,9 @@ fn read_site<V: Visitor>(
     };
     let skip = match odb.read_header(site.blob) {
         Ok((size, _)) => limits.skip_size(size as u64),
+        Err(err) if plan.partial && err.code() == git2::ErrorCode::NotFound => {
+            Some(Skip::NotFetched)
+        }
         Err(err) => Some(missing(err)),
     };
     if let Some(reason) = skip {
@@ -536,6 +542,25 @@ fn is_lfs_pointer(data: &[u8]) -> bool {
         }
     }
     oid && size
+}
+
+/// Whether `repo` is a partial clone (`git clone --filter`): its blobs are fetched on
+/// demand by git, which keyscan does not do.
+fn is_partial_clone(repo: &Repository) -> bool {
+    let Ok(config) = repo.config() else {
+        return false;
+    };
+    if config.get_string("extensions.partialclone").is_ok() {
+        return true;
+    }
+    let Ok(mut entries) = config.entries(Some(r"remote\..*\.promisor")) else {
+        return false;
+    };
+    let mut promisor = false;
+    while let Some(Ok(entry)) = entries.next() {
+        promisor |= entry.value().is_ok_and(|value| value == "true");
+    }
+    promisor
 }
 
 /// Why `reference` could not be followed to a commit (`err`), if its object is
