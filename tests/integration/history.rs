@@ -700,3 +700,25 @@ fn a_partial_clone_is_named_once_with_the_count_of_blobs_never_fetched() {
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["stats"]["not_fetched"], 4);
 }
+
+#[test]
+fn a_graft_cycle_is_scanned_whole_and_named_not_a_clean_pass() {
+    let repo = TestRepo::new();
+    let first = repo.commit_file("a.env", &format!("T={}\n", fake_github_token(640)), "first");
+    repo.commit_file("b.txt", "b\n", "second");
+    // The first commit made a child of the last: every commit is its own ancestor.
+    let last = repo.commit_file("c.txt", "c\n", "third");
+    std::fs::write(
+        repo.git_dir().join("info/grafts"),
+        format!("{first} {last}\n"),
+    )
+    .unwrap();
+    let output = run_expect(2, &["git", repo.arg()]);
+    let err = stderr(&output);
+    assert!(err.contains("the commit graph has a cycle"), "{err}");
+    assert!(
+        stdout(&output).contains("github-pat"),
+        "{}",
+        stdout(&output)
+    );
+}

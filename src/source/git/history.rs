@@ -150,6 +150,29 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
     if failed && !tips.is_empty() {
         commits = readable_commits(repo, &tips, &mut plan.skipped);
     }
+    // Grafts and a shallow file can make a commit its own ancestor; the walk then drops
+    // the commits of the cycle without an error. They are counted and scanned all the
+    // same, and the damage makes the result incomplete: which commit introduced what
+    // cannot be told.
+    let grafted = plan.shallow || repo.path().join("info/grafts").exists();
+    if grafted && !failed && matches!(scope.selection, Selection::All) {
+        let mut unreadable = Vec::new();
+        let reachable = readable_commits(repo, &tips, &mut unreadable);
+        if reachable.len() > commits.len() {
+            let message = format!(
+                "the commit graph has a cycle: {} of its {} commits could not be put in \
+                 order, since .git/info/grafts or .git/shallow make a commit its own \
+                 ancestor; all were scanned, but which commit introduced a secret cannot \
+                 be told. Fix those files and scan again",
+                reachable.len() - commits.len(),
+                reachable.len()
+            );
+            plan.skipped
+                .push((repo.path().to_path_buf(), Skip::Unreadable(message)));
+            plan.skipped.extend(unreadable);
+            commits = reachable;
+        }
+    }
     if let Some(since) = scope.since {
         commits.retain(|id| {
             repo.find_commit(*id)
