@@ -11,6 +11,7 @@ use std::ops::Range;
 
 pub use check::check_examples;
 pub use filters::{is_placeholder, shannon_entropy};
+pub use pairing::specificity;
 pub use validate::is_valid;
 
 use crate::decode;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{Candidate, Match, PairedId};
-use crate::rules::{Confidence, Rule};
+use crate::rules::{Confidence, Rule, Severity};
 use crate::text::{Position, positions};
 
 /// A candidate with its positions, before overlaps are resolved.
@@ -93,14 +93,9 @@ fn resolve_overlaps(located: Vec<Located>, rules: &[Rule]) -> Vec<Located> {
     }
     let rank = |index: usize| {
         let Located { candidate, .. } = &located[index];
-        let rule = &rules[candidate.rule];
         let paired = partners[index].is_some() || partnered[index];
-        let confidence = if paired {
-            Confidence::High
-        } else {
-            rule.confidence
-        };
-        (confidence, rule.severity, candidate.secret.len())
+        let (confidence, severity) = specificity(&rules[candidate.rule], paired);
+        (confidence, severity, candidate.secret.len())
     };
     let mut order: Vec<(usize, _)> = (0..located.len())
         .map(|index| (index, rank(index)))
@@ -131,6 +126,17 @@ fn resolve_overlaps(located: Vec<Located>, rules: &[Rule]) -> Vec<Located> {
         .filter(|(_, keep)| *keep)
         .map(|(located, _)| located)
         .collect()
+}
+
+/// How specific a match of `rule` is, for choosing among overlapping ones: its
+/// confidence (high when it is part of a pair), then its severity.
+pub fn specificity(rule: &Rule, paired: bool) -> (Confidence, Severity) {
+    let confidence = if paired {
+        Confidence::High
+    } else {
+        rule.confidence
+    };
+    (confidence, rule.severity)
 }
 
 fn pair(located: Vec<Located>, rules: &[Rule]) -> Vec<Match> {

@@ -4,9 +4,9 @@
 use std::ops::Range;
 
 use crate::decode::View;
-use crate::engine::{Engine, Match, PairedId};
+use crate::engine::{Engine, Match, PairedId, specificity};
 use crate::finding::{Finding, Origin, PairedFinding, fingerprint, line_hash, number_line_hashes};
-use crate::rules::{Confidence, Rule};
+use crate::rules::Rule;
 use crate::text::{LineCursor, Position, positions};
 
 /// A match located in the blob, with the values it found: a view's are decoded, so
@@ -50,14 +50,7 @@ pub(super) fn view_hits(
     covered: &mut Vec<Match>,
 ) -> Vec<Hit> {
     let rules = engine.rules();
-    let rank = |found: &Match| {
-        let rule = &rules[found.rule];
-        let confidence = match found.pair {
-            Some(_) => Confidence::High,
-            None => rule.confidence,
-        };
-        (confidence, rule.severity)
-    };
+    let rank = |found: &Match| specificity(&rules[found.rule], found.pair.is_some());
     // Whether `other` keeps `secret` (of `rule`, ranked `ranked`) out: the same rule
     // there, or a match at least as specific (an identifier kept only for pairing
     // keeps out nothing of another rule).
@@ -199,11 +192,7 @@ pub(super) fn build(
                     end: pair.end,
                     value,
                 });
-            let confidence = if pair.is_some() {
-                Confidence::High
-            } else {
-                rule.confidence
-            };
+            let (confidence, _) = specificity(rule, pair.is_some());
             Finding {
                 rule: found.rule,
                 origin: origin.clone(),
