@@ -62,14 +62,8 @@ where
                 .find_map(|dir| bad_ignore_file(dir).map(|r| (dir.to_path_buf(), r)))
         })
     {
-        let mut visitor = make_visitor();
-        let reason = format!("not scanned: {} in {}", reason, dir.display());
-        visitor.skipped(root.to_path_buf(), Skip::Unreadable(reason));
-        finished
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(visitor);
-        return;
+        let reason = format!("{reason} in {}", dir.display());
+        return report_unsafe(vec![(root.to_path_buf(), reason)], make_visitor, finished);
     }
     let unsafe_dirs: Arc<Mutex<Vec<(PathBuf, String)>>> = Arc::default();
     let mut builder = WalkBuilder::new(root);
@@ -116,16 +110,27 @@ where
         })
     });
     let rejected = std::mem::take(&mut *unsafe_dirs.lock().unwrap_or_else(|p| p.into_inner()));
-    if !rejected.is_empty() {
-        let mut visitor = make_visitor();
-        for (dir, reason) in rejected {
-            visitor.skipped(dir, Skip::Unreadable(format!("not scanned: {reason}")));
-        }
-        finished
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(visitor);
+    report_unsafe(rejected, make_visitor, finished);
+}
+
+/// Reports the directories not entered because of their ignore files, each with why,
+/// through a visitor of its own.
+fn report_unsafe<V, F>(dirs: Vec<(PathBuf, String)>, make_visitor: &F, finished: &Mutex<Vec<V>>)
+where
+    V: Visitor,
+    F: Fn() -> V,
+{
+    if dirs.is_empty() {
+        return;
     }
+    let mut visitor = make_visitor();
+    for (dir, reason) in dirs {
+        visitor.skipped(dir, Skip::Unreadable(format!("not scanned: {reason}")));
+    }
+    finished
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(visitor);
 }
 
 /// Largest ignore file the walker may read.
