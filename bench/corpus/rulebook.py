@@ -283,6 +283,14 @@ class Rule:
             return False
         return not (self.placeholder_check and looks_placeholder(secret))
 
+    def _written(self, value):
+        """`value` as the rule writes it: alone, or in place of the template secret in
+        the run around it (a URL)."""
+        if self.run == self.template:
+            return keys.Value(value)
+        at = self.run.index(self.template)
+        return keys.Value(self.run[:at] + value + self.run[at + len(self.template):], value, at)
+
     def _probe(self):
         """For each character of the template secret, the characters the pattern also
         accepts there (within the same class: upper, lower, digit), or None to keep it."""
@@ -329,10 +337,10 @@ class Rule:
             if not (self.captures(before + special.secret + after, special.secret) and self.acceptable(special.secret)):
                 raise SystemExit(f"rule {self.id}: keys.py made a value its pattern does not capture")
             return special
-        if self.alphabets is None:
-            self.alphabets = self._probe()
         # A validated structure (a JWT's JSON) does not survive a re-draw.
         attempts = 0 if self.raw.get("validate") else 50
+        if attempts and self.alphabets is None:
+            self.alphabets = self._probe()
         for attempt in range(attempts):
             chars = [rng.choice(a) if a else c for a, c in zip(self.alphabets, template)]
             if attempt < 40:
@@ -343,18 +351,12 @@ class Rule:
                     chars[i:i + 4] = "FAKE"
             value = "".join(chars)
             if value != template and self.captures(before + value + after, value) and self.acceptable(value):
-                if self.run == template:
-                    return keys.Value(value)
-                at = self.run.index(template)
-                return keys.Value(self.run[:at] + value + self.run[at + len(template):], value, at)
+                return self._written(value)
         # A structure no re-draw keeps (a checksum, JWT claims, base64 of JSON, runs
         # that the stricter check above calls a placeholder) and no generator in keys.py
         # yet: the example's own value, which keyscan's rule tests find, is planted.
         if self.captures(before + template + after, template):
-            if self.run == template:
-                return keys.Value(template)
-            at = self.run.index(template)
-            return keys.Value(self.run, template, at)
+            return self._written(template)
         raise SystemExit(f"rule {self.id}: cannot make a value that its pattern captures")
 
 
