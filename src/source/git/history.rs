@@ -445,6 +445,7 @@ where
         .filter(|(_, delivered)| !**delivered)
         .map(|(site, _)| site)
         .collect();
+    let packs = packed::PackedSizes::new(&common_dir);
     let chunk = rest.len().div_ceil(threads * 16).max(1);
     let read_chunk = |sites: &[&Site]| {
         let mut visitor = make_visitor();
@@ -456,7 +457,7 @@ where
         match odb {
             Ok(odb) => {
                 for site in sites {
-                    progress.blob_read(read_site(&odb, site, plan, limits, &mut visitor));
+                    progress.blob_read(read_site(&odb, &packs, site, plan, limits, &mut visitor));
                 }
             }
             Err(err) => {
@@ -495,6 +496,7 @@ fn shown(site: &Site) -> PathBuf {
 /// bytes read from the object store.
 fn read_site<V: Visitor>(
     odb: &Odb<'_>,
+    packs: &packed::PackedSizes,
     site: &Site,
     plan: &Plan,
     limits: Limits,
@@ -508,7 +510,9 @@ fn read_site<V: Visitor>(
         ))
     };
     let skip = match odb.read_header(site.blob) {
-        Ok((size, _)) => limits.skip_size(size as u64),
+        Ok((size, _)) => limits
+            .skip_size(size as u64)
+            .and_then(|too_large| confirmed(too_large, site.blob, packs, limits)),
         Err(err) if plan.partial && err.code() == git2::ErrorCode::NotFound => {
             Some(Skip::NotFetched)
         }
@@ -524,6 +528,26 @@ fn read_site<V: Visitor>(
             visitor.skipped(shown(site), missing(err));
             0
         }
+    }
+}
+
+/// `too_large`, libgit2's verdict on `blob`, confirmed from the blob's pack entry where
+/// it has one ([`packed::PackedSizes`] says why): the skip that stands, if any.
+fn confirmed(
+    too_large: Skip,
+    blob: Oid,
+    packs: &packed::PackedSizes,
+    limits: Limits,
+) -> Option<Skip> {
+    let Ok(id) = ObjectId::try_from(blob.as_bytes()) else {
+        return Some(too_large);
+    };
+    match packs.size(&id) {
+        None => Some(too_large),
+        Some(Ok(size)) => limits.skip_size(size),
+        Some(Err(reason)) => Some(Skip::Unreadable(format!(
+            "blob {blob} is corrupt: {reason}"
+        ))),
     }
 }
 

@@ -9,12 +9,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use gix_features::progress::{Discard, Progress};
 use gix_hash::ObjectId;
 use gix_object::Kind;
+use gix_pack::data::decode::header::ResolvedBase;
 use gix_pack::index::traverse::SafetyCheck;
 use gix_pack::index::traverse::with_index::Options;
 
@@ -100,6 +101,62 @@ where
     }
     let delivered = delivered.into_iter().map(AtomicBool::into_inner).collect();
     (collected(finished), delivered)
+}
+
+/// The packs of a repository, opened to read an object's size from its pack entry.
+///
+/// libgit2 reads a delta's size from a stream whose inflate errors it ignores, so for a
+/// corrupt delta it can report any size, read from uninitialised memory. A size over
+/// the cap is therefore confirmed here before a blob is skipped as too large.
+pub struct PackedSizes {
+    git_dir: PathBuf,
+    packs: OnceLock<Vec<(gix_pack::index::File, gix_pack::data::File)>>,
+}
+
+impl PackedSizes {
+    /// Sizes from the packs of `git_dir`, opened the first time one is asked for.
+    pub fn new(git_dir: &Path) -> Self {
+        PackedSizes {
+            git_dir: git_dir.to_path_buf(),
+            packs: OnceLock::new(),
+        }
+    }
+
+    /// Every pack of the repository that has a readable index.
+    fn packs(&self) -> &[(gix_pack::index::File, gix_pack::data::File)] {
+        self.packs.get_or_init(|| {
+            pack_files(&self.git_dir)
+                .into_iter()
+                .filter_map(|(index, pack)| {
+                    Some((
+                        gix_pack::index::File::at(&index, gix_hash::Kind::Sha1).ok()?,
+                        gix_pack::data::File::at(&pack, gix_hash::Kind::Sha1).ok()?,
+                    ))
+                })
+                .collect()
+        })
+    }
+
+    /// The size object `id` inflates to, as its pack entry and delta headers declare:
+    /// `None` when no pack holds it, the reason when its entry cannot be decoded.
+    pub fn size(&self, id: &gix_hash::oid) -> Option<Result<u64, String>> {
+        let (index, pack, at) = self
+            .packs()
+            .iter()
+            .find_map(|(index, pack)| Some((index, pack, index.lookup(id)?)))?;
+        let in_pack = |base: &gix_hash::oid| {
+            let offset = index.pack_offset_at_index(index.lookup(base)?);
+            pack.entry(offset).ok().map(ResolvedBase::InPack)
+        };
+        let header = pack
+            .entry(index.pack_offset_at_index(at))
+            .map_err(|err| err.to_string())
+            .and_then(|entry| {
+                pack.decode_header(entry, &mut gix_zlib::Inflate::default(), &in_pack)
+                    .map_err(|err| err.to_string())
+            });
+        Some(header.map(|outcome| outcome.object_size))
+    }
 }
 
 /// The `(index, pack)` file pairs under `objects/pack`.
@@ -208,5 +265,42 @@ mod tests {
         let (_, delivered) =
             decode_packs(dir.path(), &wanted, options, || (), |_: &mut (), _, _| {});
         assert!(!delivered[0], "the 4 KiB blob is over the 1 KiB limit");
+    }
+
+    #[test]
+    fn packed_sizes_are_read_from_the_pack_and_a_corrupt_delta_is_an_error() {
+        let base: String = (0..300).map(|i| format!("line {i}\n")).collect();
+        let texts: Vec<String> = (0..4).map(|i| format!("{base}version {i}\n")).collect();
+        let (dir, blobs) = packed_repo(&texts);
+        let ids: Vec<ObjectId> = blobs
+            .iter()
+            .map(|blob| ObjectId::try_from(blob.as_bytes()).unwrap())
+            .collect();
+        let sizes = PackedSizes::new(dir.path());
+        for (id, text) in ids.iter().zip(&texts) {
+            assert_eq!(sizes.size(id), Some(Ok(text.len() as u64)));
+        }
+        let absent = ObjectId::try_from([7u8; 20].as_slice()).unwrap();
+        assert_eq!(sizes.size(&absent), None);
+
+        // Garbage where a delta's zlib stream starts: its size cannot be known.
+        let (index_path, pack_path) = pack_files(dir.path()).remove(0);
+        let index = gix_pack::index::File::at(&index_path, gix_hash::Kind::Sha1).unwrap();
+        let pack = gix_pack::data::File::at(&pack_path, gix_hash::Kind::Sha1).unwrap();
+        let (delta, data_offset) = ids
+            .iter()
+            .find_map(|id| {
+                let entry = pack
+                    .entry(index.pack_offset_at_index(index.lookup(id)?))
+                    .ok()?;
+                (!entry.header.is_base()).then_some((*id, entry.data_offset))
+            })
+            .expect("similar texts are packed as deltas");
+        let mut bytes = std::fs::read(&pack_path).unwrap();
+        let at = usize::try_from(data_offset).unwrap();
+        bytes[at..at + 8].fill(0xff);
+        std::fs::write(&pack_path, bytes).unwrap();
+        let sizes = PackedSizes::new(dir.path());
+        assert!(matches!(sizes.size(&delta), Some(Err(_))));
     }
 }
