@@ -118,6 +118,15 @@ pub enum Origin {
         /// The content is no longer in the tree of `HEAD`.
         history_only: bool,
     },
+    /// The message of a commit or an annotated tag in history.
+    GitMessage {
+        /// How reports name the place: `commit message` or `tag message`.
+        label: PathBuf,
+        /// The commit (or, for a tag, the tag object and its tagger).
+        commit: Arc<CommitInfo>,
+        /// The tag's name, for an annotated tag's message.
+        tag: Option<String>,
+    },
     /// A file as it is staged for commit (or named to `keyscan staged`).
     Staged {
         /// The path relative to the working tree.
@@ -132,6 +141,7 @@ impl Origin {
             Origin::File { path, .. } | Origin::GitBlob { path, .. } | Origin::Staged { path } => {
                 path
             }
+            Origin::GitMessage { label, .. } => label,
         }
     }
 
@@ -140,6 +150,7 @@ impl Origin {
         match self {
             Origin::File { relative, .. } => relative,
             Origin::GitBlob { path, .. } | Origin::Staged { path } => path,
+            Origin::GitMessage { label, .. } => label,
         }
     }
 
@@ -162,13 +173,15 @@ impl Origin {
                 history_only: *history_only,
             },
             Origin::Staged { path } => Origin::Staged { path: inner(path) },
+            Origin::GitMessage { .. } => self.clone(),
         }
     }
 
-    /// For a blob of history: the commit that introduced it.
+    /// For a blob of history: the commit that introduced it; for a message, its commit
+    /// or tag.
     pub fn commit(&self) -> Option<&CommitInfo> {
         match self {
-            Origin::GitBlob { commit, .. } => Some(commit),
+            Origin::GitBlob { commit, .. } | Origin::GitMessage { commit, .. } => Some(commit),
             Origin::File { .. } | Origin::Staged { .. } => None,
         }
     }

@@ -55,6 +55,8 @@ pub struct Stats {
     pub not_fetched: u64,
     /// Commits walked (history scans).
     pub commits: u64,
+    /// Commit and annotated tag messages scanned (history scans).
+    pub messages: u64,
     /// Files that are not valid UTF-8 (scanned as bytes).
     pub not_utf8: u64,
     /// Paths that could not be read.
@@ -76,6 +78,7 @@ impl Stats {
         self.skipped_lfs += other.skipped_lfs;
         self.not_fetched += other.not_fetched;
         self.commits += other.commits;
+        self.messages += other.messages;
         self.not_utf8 += other.not_utf8;
         self.errors += other.errors;
     }

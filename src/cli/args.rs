@@ -117,6 +117,10 @@ pub struct GitArgs {
     /// Scan only the most recent N commits of the selection.
     #[arg(long, value_name = "N")]
     pub max_commits: Option<usize>,
+    /// Also scan commits that only reflogs reach: amended, reset or dropped work and
+    /// older stash entries. Reflogs are local to a clone and expire (90 days by default).
+    #[arg(long, conflicts_with_all = ["branch", "range"])]
+    pub reflog: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }

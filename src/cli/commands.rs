@@ -127,6 +127,7 @@ fn history(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
         selection,
         since: args.since,
         max_commits: args.max_commits,
+        reflogs: args.reflog,
     };
     let source = Source::History { repo, scope };
     let walk = WalkArgs::default();

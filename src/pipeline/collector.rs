@@ -126,7 +126,10 @@ impl Collector<'_> {
     ) {
         let decode = self.settings.decode;
         let stats = &mut self.outcome.stats;
-        stats.files += 1;
+        match origin {
+            Origin::GitMessage { .. } => stats.messages += 1,
+            _ => stats.files += 1,
+        }
         // UTF-16 text is scanned as UTF-8: its lines and columns stay the same.
         let encoding = utf16::detect(data).filter(|_| decode);
         let transcoded = encoding.map(|order| utf16::to_utf8(data, order));

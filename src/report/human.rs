@@ -66,25 +66,41 @@ pub fn write(
                 printable(&shown(part.value, options)),
             )?;
         }
-        if let Origin::GitBlob {
-            commit,
-            history_only,
-            ..
-        } = &finding.origin
-        {
-            let history = if *history_only {
-                "  (history only: not in HEAD)"
-            } else {
-                ""
-            };
-            writeln!(
-                out,
-                "    commit {} by {} <{}>, {}{history}",
-                &commit.id[..12],
-                printable(&commit.author),
-                printable(&commit.email),
-                commit.date,
-            )?;
+        match &finding.origin {
+            Origin::GitBlob {
+                commit,
+                history_only,
+                ..
+            } => {
+                let history = if *history_only {
+                    "  (history only: not in HEAD)"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "    commit {} by {} <{}>, {}{history}",
+                    &commit.id[..12],
+                    printable(&commit.author),
+                    printable(&commit.email),
+                    commit.date,
+                )?;
+            }
+            Origin::GitMessage { commit, tag, .. } => {
+                let object = tag.as_ref().map_or_else(
+                    || "commit".to_owned(),
+                    |name| format!("tag {}", printable(name)),
+                );
+                writeln!(
+                    out,
+                    "    {object} {} by {} <{}>, {}",
+                    &commit.id[..12],
+                    printable(&commit.author),
+                    printable(&commit.email),
+                    commit.date,
+                )?;
+            }
+            Origin::File { .. } | Origin::Staged { .. } => {}
         }
         writeln!(
             out,

@@ -80,14 +80,22 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
     if options.show_secrets {
         value["secret"] = json!(finding.secret);
     }
-    if let Origin::GitBlob {
-        commit,
-        history_only,
-        ..
-    } = &finding.origin
-    {
-        value["commit"] = json!(commit.as_ref());
-        value["history_only"] = json!(history_only);
+    match &finding.origin {
+        Origin::GitBlob {
+            commit,
+            history_only,
+            ..
+        } => {
+            value["commit"] = json!(commit.as_ref());
+            value["history_only"] = json!(history_only);
+        }
+        Origin::GitMessage { commit, tag, .. } => {
+            value["commit"] = json!(commit.as_ref());
+            if let Some(tag) = tag {
+                value["tag"] = json!(tag);
+            }
+        }
+        Origin::File { .. } | Origin::Staged { .. } => {}
     }
     let parts: Vec<Value> = finding
         .parts()

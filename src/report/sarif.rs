@@ -195,15 +195,32 @@ fn result(
             "column": part.start.column,
         });
     }
-    if let Origin::GitBlob {
-        commit,
-        history_only,
-        ..
-    } = &finding.origin
-    {
-        message.push_str(&format!(" (introduced in commit {})", &commit.id[..12]));
-        properties["commit"] = json!(commit.as_ref());
-        properties["historyOnly"] = json!(history_only);
+    match &finding.origin {
+        Origin::GitBlob {
+            commit,
+            history_only,
+            ..
+        } => {
+            message.push_str(&format!(" (introduced in commit {})", &commit.id[..12]));
+            properties["commit"] = json!(commit.as_ref());
+            properties["historyOnly"] = json!(history_only);
+        }
+        Origin::GitMessage { commit, tag, .. } => {
+            match tag {
+                Some(tag) => message.push_str(&format!(
+                    " (in the message of tag {})",
+                    escape_brackets(tag)
+                )),
+                None => {
+                    message.push_str(&format!(" (in the message of commit {})", &commit.id[..12]))
+                }
+            }
+            properties["commit"] = json!(commit.as_ref());
+            if let Some(tag) = tag {
+                properties["tag"] = json!(tag);
+            }
+        }
+        Origin::File { .. } | Origin::Staged { .. } => {}
     }
     let mut result = json!({
         "ruleId": rule.id,

@@ -89,6 +89,142 @@ fn side_branches_tags_stash_and_deleted_branches_are_scanned() {
 }
 
 #[test]
+fn commit_and_annotated_tag_messages_are_scanned_and_say_so() {
+    let repo = TestRepo::new();
+    repo.commit_file("README.md", "hello\n", "init");
+    let message = format!("deploy\n\nused {} for the push\n", fake_github_token(230));
+    repo.commit_file("app.txt", "v2\n", &message);
+    let commit = repo.git(&["rev-parse", "HEAD"]);
+    let tag_message = format!("release\n\ntoken {}\n", fake_github_token(231));
+    repo.git(&["tag", "-a", "v1", "-m", &tag_message]);
+    let tag = repo.git(&["rev-parse", "v1"]);
+
+    let output = run(&["git", repo.arg(), "--format", "jsonl"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let found: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let place = |finding: &Value| {
+        (
+            finding["path"].as_str().unwrap().to_owned(),
+            finding["line"].as_u64().unwrap(),
+            finding["commit"]["id"].as_str().unwrap().to_owned(),
+            finding["tag"].as_str().map(str::to_owned),
+        )
+    };
+    let places: Vec<_> = found.iter().map(place).collect();
+    assert_eq!(
+        places,
+        [
+            ("commit message".to_owned(), 3, commit, None),
+            ("tag message".to_owned(), 3, tag, Some("v1".to_owned())),
+        ]
+    );
+
+    let human = stdout(&run(&["git", repo.arg()]));
+    assert!(human.contains("commit message:3:"), "{human}");
+    assert!(human.contains("tag v1 "), "{human}");
+    let sarif = stdout(&run(&["git", repo.arg(), "--format", "sarif"]));
+    assert!(sarif.contains("(in the message of commit "), "{sarif}");
+    assert!(sarif.contains("(in the message of tag v1)"), "{sarif}");
+    // A range scans the messages of its own commits, and no tag's.
+    let output = run(&[
+        "git",
+        repo.arg(),
+        "--range",
+        "HEAD~1..HEAD",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    // One branch: its commits' messages, not the tags'.
+    let output = run(&["git", repo.arg(), "--branch", "HEAD~1", "--format", "jsonl"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+/// Paths of the findings of `keyscan git REPO [args]`, sorted, and the exit code.
+fn found_paths(repo: &TestRepo, args: &[&str]) -> (Option<i32>, Vec<String>) {
+    let mut all = vec!["git", repo.arg(), "--format", "jsonl"];
+    all.extend_from_slice(args);
+    let output = run(&all);
+    let mut paths: Vec<String> = stdout(&output)
+        .lines()
+        .map(|line| {
+            let finding: Value = serde_json::from_str(line).unwrap();
+            finding["path"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    paths.sort();
+    (output.status.code(), paths)
+}
+
+#[test]
+fn refs_naming_blobs_and_trees_are_scanned_and_reflogs_when_asked() {
+    let repo = TestRepo::new();
+    repo.commit_file("README.md", "hello\n", "init");
+    // Work that only the reflog remembers: an amended commit, an older stash entry.
+    repo.commit_file(
+        "amended.txt",
+        &format!("{}\n", fake_github_token(232)),
+        "wip",
+    );
+    std::fs::write(repo.path().join("amended.txt"), "clean\n").unwrap();
+    repo.git(&["commit", "-q", "-a", "--amend", "-m", "wip"]);
+    std::fs::write(
+        repo.path().join("README.md"),
+        format!("{}\n", fake_github_token(233)),
+    )
+    .unwrap();
+    repo.git(&["stash", "-q"]);
+    std::fs::write(repo.path().join("README.md"), "tidy\n").unwrap();
+    repo.git(&["stash", "-q"]);
+    // References that name a blob, a tree, and a blob through an annotated tag.
+    let blob = |text: String| {
+        std::fs::write(repo.path().join("object.tmp"), text).unwrap();
+        repo.git(&["hash-object", "-w", "object.tmp"])
+    };
+    let loose = blob(format!("{}\n", fake_github_token(234)));
+    repo.git(&["update-ref", "refs/keys/blob", &loose]);
+    std::fs::write(
+        repo.path().join("deploy.env"),
+        format!("{}\n", fake_github_token(235)),
+    )
+    .unwrap();
+    repo.git(&["add", "deploy.env"]);
+    let tree = repo.git(&["write-tree"]);
+    repo.git(&["rm", "-q", "--cached", "deploy.env"]);
+    std::fs::remove_file(repo.path().join("deploy.env")).unwrap();
+    repo.git(&["update-ref", "refs/keys/tree", &tree]);
+    let tagged = blob(format!("{}\n", fake_github_token(236)));
+    repo.git(&["tag", "-a", "key-tag", "-m", "a key", &tagged]);
+    std::fs::remove_file(repo.path().join("object.tmp")).unwrap();
+
+    let (code, paths) = found_paths(&repo, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        paths,
+        [
+            "refs/keys/blob",
+            "refs/keys/tree/deploy.env",
+            "refs/tags/key-tag"
+        ]
+    );
+    let (code, paths) = found_paths(&repo, &["--reflog"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        paths,
+        [
+            "README.md",
+            "amended.txt",
+            "refs/keys/blob",
+            "refs/keys/tree/deploy.env",
+            "refs/tags/key-tag"
+        ]
+    );
+}
+
+#[test]
 fn a_renamed_secret_is_reported_once_where_it_was_introduced() {
     let repo = TestRepo::new();
     let added = repo.commit_file(

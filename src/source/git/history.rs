@@ -11,7 +11,7 @@ use git2::{ErrorCode, ObjectType, Odb, Oid, Repository, Sort};
 use gix_hash::ObjectId;
 use rayon::prelude::*;
 
-use super::{commit_info, packed};
+use super::{commit_info, packed, signed};
 use crate::error::Error;
 use crate::finding::{CommitInfo, Finding, Origin};
 use crate::source::progress::Progress;
@@ -43,6 +43,9 @@ pub struct HistoryScope {
     pub since: Option<i64>,
     /// Only the most recent N commits of the selection.
     pub max_commits: Option<usize>,
+    /// With [`Selection::All`], also the commits the reflogs name: amended, reset and
+    /// dropped work, and older stash entries.
+    pub reflogs: bool,
 }
 
 /// A unique blob and where it was first seen.
@@ -58,6 +61,8 @@ struct Site {
 pub struct Plan {
     sites: Vec<Site>,
     head_blobs: HashSet<Oid>,
+    /// The commits and annotated tags whose messages are scanned, with their origins.
+    messages: Vec<(Oid, Origin)>,
     /// Commits walked.
     pub commits: u64,
     /// Whether the repository is a shallow clone (history before the boundary is absent).
@@ -92,6 +97,10 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
     };
     // The commits the walk starts from (not for a range), to redo it if it fails.
     let mut tips = Vec::new();
+    // Annotated tags the references name, whose messages are scanned too.
+    let mut tags = Vec::new();
+    // References that name a tree or a blob: scanned, though not history.
+    let mut not_commits = Vec::new();
     match &scope.selection {
         Selection::All => {
             let references = repo.references().map_err(git)?;
@@ -104,14 +113,19 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
                 .then(|| repo.head().ok())
                 .flatten();
             for reference in references.flatten().chain(head) {
+                if let Ok(tag) = reference.peel_to_tag() {
+                    tags.push(tag.id());
+                }
                 match reference.peel_to_commit() {
                     Ok(commit) => tips.push(commit.id()),
-                    Err(err) => {
-                        if let Some(reason) = unreadable_ref(repo, &reference, &err) {
-                            plan.skipped.push((repo.path().to_path_buf(), reason));
-                        }
-                    }
+                    Err(err) => match unreadable_ref(repo, &reference, &err) {
+                        Some(reason) => plan.skipped.push((repo.path().to_path_buf(), reason)),
+                        None => not_commits.extend(NotCommit::of(&reference)),
+                    },
                 }
+            }
+            if scope.reflogs {
+                tips.extend(reflog_commits(repo, &mut plan.skipped));
             }
             for tip in &tips {
                 walk.push(*tip).map_err(git)?;
@@ -211,6 +225,10 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
             Ok(commit) => {
                 let info = Arc::new(commit_info(&commit, order));
                 walker.walk(commit.tree_id(), Some(&info));
+                walker
+                    .plan
+                    .messages
+                    .push((*id, message_origin(&info, None)));
                 walker.plan.commits += 1;
                 progress.commit_walked();
             }
@@ -220,11 +238,140 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
             )),
         }
     }
+    for named in not_commits {
+        let info = Arc::new(named.info(repo, commits.len()));
+        match named.kind {
+            ObjectType::Tree => walker.walk_under(named.id, named.name, Some(&info)),
+            _ if walker.seen_blobs.insert(named.id) => walker.plan.sites.push(Site {
+                blob: named.id,
+                path: named.name,
+                commit: info,
+            }),
+            _ => {}
+        }
+    }
+    tags.sort();
+    tags.dedup();
+    for (order, id) in (commits.len()..).zip(tags) {
+        if let Ok(tag) = repo.find_tag(id) {
+            // Old versions of git wrote tags without a tagger.
+            let info = tag
+                .tagger()
+                .map_or_else(|| unsigned(id, order), |tagger| signed(id, &tagger, order));
+            let info = Arc::new(info);
+            let name = String::from_utf8_lossy(tag.name_bytes()).into_owned();
+            plan.messages.push((id, message_origin(&info, Some(name))));
+        }
+    }
     if let Ok(tree) = repo.head().and_then(|head| head.peel_to_tree()) {
         plan.head_blobs = all_blobs(repo, tree.id());
     }
     progress.blobs_planned(plan.sites.len() as u64);
     Ok(plan)
+}
+
+/// Where a secret in the message of `commit` (or of the annotated `tag`) was found.
+fn message_origin(commit: &Arc<CommitInfo>, tag: Option<String>) -> Origin {
+    let label = if tag.is_some() {
+        "tag message"
+    } else {
+        "commit message"
+    };
+    Origin::GitMessage {
+        label: PathBuf::from(label),
+        commit: Arc::clone(commit),
+        tag,
+    }
+}
+
+/// A reference that names a tree or a blob (directly, or through an annotated tag).
+struct NotCommit {
+    /// The reference's name, which stands for a path.
+    name: PathBuf,
+    /// The tree or blob.
+    id: Oid,
+    kind: ObjectType,
+    /// The annotated tag on the way, if any.
+    tag: Option<Oid>,
+}
+
+impl NotCommit {
+    /// What `reference` names, if it is a tree or a blob.
+    fn of(reference: &git2::Reference<'_>) -> Option<NotCommit> {
+        let object = reference.peel(ObjectType::Any).ok()?;
+        let kind = object
+            .kind()
+            .filter(|kind| matches!(kind, ObjectType::Tree | ObjectType::Blob))?;
+        Some(NotCommit {
+            name: PathBuf::from(OsStr::from_bytes(reference.name_bytes())),
+            id: object.id(),
+            kind,
+            tag: reference.peel_to_tag().ok().map(|tag| tag.id()),
+        })
+    }
+
+    /// Who made it and when: the tagger of its annotated tag, else nobody known; the
+    /// id shown is the tag's, else the object's.
+    fn info(&self, repo: &Repository, order: usize) -> CommitInfo {
+        let tag = self.tag.and_then(|id| repo.find_tag(id).ok());
+        match tag.as_ref().and_then(|tag| Some((tag.id(), tag.tagger()?))) {
+            Some((id, tagger)) => signed(id, &tagger, order),
+            None => unsigned(self.tag.unwrap_or(self.id), order),
+        }
+    }
+}
+
+/// An object made by nobody known: a tag without a tagger, a blob a reference names.
+fn unsigned(id: Oid, order: usize) -> CommitInfo {
+    CommitInfo {
+        id: id.to_string(),
+        author: String::new(),
+        email: String::new(),
+        date: String::new(),
+        order,
+    }
+}
+
+/// The commits the reflogs of every reference (and of `HEAD`) name. A reflog entry
+/// whose commit cannot be read is noted: the repository is damaged there.
+fn reflog_commits(repo: &Repository, skipped: &mut Vec<(PathBuf, Skip)>) -> Vec<Oid> {
+    let mut names: Vec<String> = repo
+        .references()
+        .into_iter()
+        .flat_map(|references| references.flatten())
+        .filter_map(|reference| reference.name().ok().map(str::to_owned))
+        .collect();
+    names.push("HEAD".to_owned());
+    let mut seen = HashSet::new();
+    let mut commits = Vec::new();
+    for name in names {
+        let Ok(reflog) = repo.reflog(&name) else {
+            continue;
+        };
+        for entry in reflog.iter() {
+            for id in [entry.id_old(), entry.id_new()] {
+                if id.is_zero() || !seen.insert(id) {
+                    continue;
+                }
+                match repo
+                    .find_object(id, None)
+                    .and_then(|object| object.peel_to_commit())
+                {
+                    Ok(commit) => commits.push(commit.id()),
+                    Err(err) if err.code() == ErrorCode::NotFound => skipped.push((
+                        repo.path().to_path_buf(),
+                        Skip::Unreadable(format!(
+                            "the reflog of {name} names {id}, which is missing ({}); run \
+                             `git fsck` to see what is damaged",
+                            err.message()
+                        )),
+                    )),
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+    commits
 }
 
 /// Why `revision` names no commit, and where to look for names that do.
@@ -300,10 +447,15 @@ impl TreeWalker<'_> {
     /// Marks every tree and blob under `root` as seen; with `commit`, records each blob
     /// not seen before as introduced by it.
     fn walk(&mut self, root: Oid, commit: Option<&Arc<CommitInfo>>) {
+        self.walk_under(root, PathBuf::new(), commit);
+    }
+
+    /// [`TreeWalker::walk`], with the paths of what `root` holds under `prefix`.
+    fn walk_under(&mut self, root: Oid, prefix: PathBuf, commit: Option<&Arc<CommitInfo>>) {
         if !self.seen_trees.insert(root) {
             return;
         }
-        let mut stack = vec![(root, PathBuf::new())];
+        let mut stack = vec![(root, prefix)];
         while let Some((id, prefix)) = stack.pop() {
             let tree = match self.repo.find_tree(id) {
                 Ok(tree) => tree,
@@ -449,32 +601,49 @@ where
     let chunk = rest.len().div_ceil(threads * 16).max(1);
     let read_chunk = |sites: &[&Site]| {
         let mut visitor = make_visitor();
-        let repo = Repository::open(git_dir);
-        let odb = match &repo {
-            Ok(repo) => repo.odb(),
-            Err(err) => Err(git2::Error::from_str(err.message())),
-        };
-        match odb {
-            Ok(odb) => {
-                for site in sites {
-                    progress.blob_read(read_site(&odb, &packs, site, plan, limits, &mut visitor));
-                }
+        let read = with_odb(git_dir, |odb| {
+            for site in sites {
+                progress.blob_read(read_site(odb, &packs, site, plan, limits, &mut visitor));
             }
-            Err(err) => {
-                for site in sites {
-                    visitor.skipped(
-                        site.path.clone(),
-                        Skip::Unreadable(err.message().to_owned()),
-                    );
-                    progress.blob_read(0);
-                }
+        });
+        if let Err(err) = read {
+            for site in sites {
+                visitor.skipped(
+                    site.path.clone(),
+                    Skip::Unreadable(err.message().to_owned()),
+                );
+                progress.blob_read(0);
             }
         }
         visitor
     };
+    let read_messages = |messages: &[(Oid, Origin)]| {
+        let mut visitor = make_visitor();
+        let read = with_odb(git_dir, |odb| {
+            for (id, origin) in messages {
+                read_message(odb, *id, origin, limits, &mut visitor);
+            }
+        });
+        if let Err(err) = read {
+            for (id, origin) in messages {
+                let reason = Skip::Unreadable(err.message().to_owned());
+                visitor.skipped(message_shown(*id, origin), reason);
+            }
+        }
+        visitor
+    };
+    let message_chunk = plan.messages.len().div_ceil(threads * 4).max(1);
     let by_id: Vec<V> = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(|| rest.par_chunks(chunk).map(read_chunk).collect()),
-        Err(_) => rest.chunks(chunk).map(read_chunk).collect(),
+        Ok(pool) => pool.install(|| {
+            let mut read: Vec<V> = rest.par_chunks(chunk).map(read_chunk).collect();
+            read.par_extend(plan.messages.par_chunks(message_chunk).map(read_messages));
+            read
+        }),
+        Err(_) => rest
+            .chunks(chunk)
+            .map(read_chunk)
+            .chain(plan.messages.chunks(message_chunk).map(read_messages))
+            .collect(),
     };
     visitors.extend(by_id);
     visitors
@@ -485,6 +654,50 @@ where
 /// base over the cap) is left to reads by id, which check sizes before reading.
 fn alloc_limit(limits: Limits) -> usize {
     usize::try_from(limits.max_file_size).unwrap_or(usize::MAX)
+}
+
+/// Runs `work` with the object database of the repository at `git_dir`.
+fn with_odb<T>(git_dir: &Path, work: impl FnOnce(&Odb<'_>) -> T) -> Result<T, git2::Error> {
+    let repo = Repository::open(git_dir)?;
+    let odb = repo.odb()?;
+    Ok(work(&odb))
+}
+
+/// Hands the message of commit or tag `id` to `visitor` as content from `origin`: the
+/// object's text after its headers.
+fn read_message<V: Visitor>(
+    odb: &Odb<'_>,
+    id: Oid,
+    origin: &Origin,
+    limits: Limits,
+    visitor: &mut V,
+) {
+    let object = match odb.read(id) {
+        Ok(object) => object,
+        Err(err) => {
+            let reason = format!("object {id} is missing or corrupt: {}", err.message());
+            return visitor.skipped(message_shown(id, origin), Skip::Unreadable(reason));
+        }
+    };
+    let data = object.data();
+    let message = memchr::memmem::find(data, b"\n\n").map_or(&data[..0], |at| &data[at + 2..]);
+    let skip = limits
+        .skip_size(message.len() as u64)
+        .or_else(|| limits.skip_content(message));
+    match skip {
+        Some(reason) => visitor.skipped(message_shown(id, origin), reason),
+        None => visitor.blob(Blob {
+            origin: origin.clone(),
+            data: message,
+            lines: None,
+        }),
+    }
+}
+
+/// How notes name a message: `commit message of 1a2b3c4d5e6f`.
+fn message_shown(id: Oid, origin: &Origin) -> PathBuf {
+    let id = id.to_string();
+    PathBuf::from(format!("{} of {}", origin.path().display(), &id[..12]))
 }
 
 /// How notes name a blob, the way git does: `commit:path`.
@@ -676,7 +889,8 @@ pub fn keep_first_introduction(findings: &mut Vec<Finding>) {
             history_only,
             ..
         } => (commit.order, !*history_only),
-        _ => (0, true),
+        Origin::GitMessage { commit, .. } => (commit.order, true),
+        Origin::File { .. } | Origin::Staged { .. } => (0, true),
     };
     // For each (path, secret): the earliest finding, and whether any version is in HEAD.
     let mut groups: HashMap<(PathBuf, String), (usize, bool)> = HashMap::new();

@@ -9,7 +9,7 @@ pub mod staged;
 
 use std::path::{Path, PathBuf};
 
-use git2::{Commit, Repository};
+use git2::{Commit, Repository, Signature};
 
 pub use date::{ParseDateError, parse_date};
 
@@ -79,12 +79,16 @@ fn without_credentials(url: &str) -> String {
 
 /// Who made `commit` and when; `order` is its position in the walk, oldest first.
 fn commit_info(commit: &Commit<'_>, order: usize) -> CommitInfo {
-    let author = commit.author();
-    let time = author.when();
+    signed(commit.id(), &commit.author(), order)
+}
+
+/// Object `id` as made by `who` (a commit's author, a tag's tagger) at `order`.
+fn signed(id: git2::Oid, who: &Signature<'_>, order: usize) -> CommitInfo {
+    let time = who.when();
     CommitInfo {
-        id: commit.id().to_string(),
-        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        id: id.to_string(),
+        author: String::from_utf8_lossy(who.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(who.email_bytes()).into_owned(),
         date: date::iso8601(time.seconds(), time.offset_minutes()),
         order,
     }
