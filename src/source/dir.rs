@@ -12,6 +12,7 @@ use ignore::{DirEntry, WalkBuilder, WalkState};
 use memmap2::Mmap;
 
 use super::handover::{Handover, collected};
+use super::tracked::Visited;
 use super::{Blob, Limits, Skip, Visitor};
 use crate::error::describe_io;
 use crate::finding::Origin;
@@ -76,7 +77,16 @@ where
     let linked = options.follow_symlinks.then(LinkedDirs::default);
     let check_ignore_files = options.ignore_files;
     let rejected = Arc::clone(&unsafe_dirs);
+    // What the walk meets, to find the tracked files a .gitignore hid from it.
+    let visited = options.ignore_files.then(|| Arc::new(Visited::default()));
+    let repositories = visited.clone();
     builder.filter_entry(move |entry| {
+        if let Some(visited) = &repositories
+            && entry.file_name() == ".git"
+            && let Some(tree) = entry.path().parent()
+        {
+            visited.repository(tree);
+        }
         if is_git_dir(entry)
             || linked
                 .as_ref()
@@ -97,18 +107,26 @@ where
     if options.ignore_files {
         builder.add_custom_ignore_filename(IGNORE_FILE);
     }
+    let new_worker = || Worker {
+        root,
+        options,
+        buffer: Vec::new(),
+        visitor: Handover::new(make_visitor, finished),
+        visited: visited.as_deref(),
+    };
     builder.build_parallel().run(|| {
-        let mut worker = Worker {
-            root,
-            options,
-            buffer: Vec::new(),
-            visitor: Handover::new(make_visitor, finished),
-        };
+        let mut worker = new_worker();
         Box::new(move |entry| {
             worker.visit(entry);
             WalkState::Continue
         })
     });
+    if let Some(visited) = &visited {
+        let mut worker = new_worker();
+        for path in visited.tracked_not_met(root) {
+            worker.scan_file(path);
+        }
+    }
     let rejected = std::mem::take(&mut *unsafe_dirs.lock().unwrap_or_else(|p| p.into_inner()));
     report_unsafe(rejected, make_visitor, finished);
 }
@@ -186,6 +204,9 @@ struct Worker<'a, V, F> {
     options: &'a DirOptions,
     buffer: Vec<u8>,
     visitor: Handover<'a, V, F>,
+    /// Where to record each file met, when tracked files hidden by ignore rules are
+    /// looked for afterwards.
+    visited: Option<&'a Visited>,
 }
 
 impl<V: Visitor, F: Fn() -> V> Worker<'_, V, F> {
@@ -205,6 +226,9 @@ impl<V: Visitor, F: Fn() -> V> Worker<'_, V, F> {
             return;
         }
         let path = entry.path().to_path_buf();
+        if let Some(visited) = self.visited {
+            visited.file(&path);
+        }
         if kind.is_symlink() {
             return self.visitor().skipped(path, Skip::Symlink);
         }
@@ -216,6 +240,9 @@ impl<V: Visitor, F: Fn() -> V> Worker<'_, V, F> {
 
     fn walk_error(&mut self, err: ignore::Error) {
         let path = error_path(&err).unwrap_or_else(|| self.root.to_path_buf());
+        if let Some(visited) = self.visited {
+            visited.file(&path);
+        }
         let reason = if is_loop(&err) {
             Skip::SymlinkLoop
         } else if let Some(io) = err.io_error() {

@@ -6,6 +6,7 @@ pub mod dir;
 pub mod git;
 mod handover;
 pub mod progress;
+mod tracked;
 
 use std::fmt;
 use std::ops::RangeInclusive;

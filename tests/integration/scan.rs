@@ -1,8 +1,11 @@
 //! Directory scanning: findings, exit codes, ignore files, redaction.
 
+use std::path::Path;
+
 use tempfile::TempDir;
 
 use crate::common::{fake_github_token, run, run_expect, stderr, stdout, write};
+use crate::git_repo::{TestRepo, git_in};
 
 fn dir_with(files: &[(&str, String)]) -> TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -89,6 +92,64 @@ fn ignore_files_are_honoured_unless_no_ignore() {
         "{}",
         stdout(&everything)
     );
+}
+
+/// Sorted paths of the findings of `keyscan ROOT --format jsonl`, relative to `base`.
+fn found_under(base: &Path, root: &Path) -> Vec<String> {
+    let output = run(&[root.to_str().unwrap(), "--format", "jsonl"]);
+    let mut paths: Vec<String> = stdout(&output)
+        .lines()
+        .map(|line| {
+            let finding: serde_json::Value = serde_json::from_str(line).unwrap();
+            let path = Path::new(finding["path"].as_str().unwrap());
+            path.strip_prefix(base).unwrap().display().to_string()
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn tracked_files_are_scanned_though_a_gitignore_matches_them() {
+    let repo = TestRepo::new();
+    let token = |seed| format!("T={}\n", fake_github_token(seed));
+    write(repo.path(), ".gitignore", "*.env\nbuild/\n");
+    write(repo.path(), ".keyscanignore", "fixtures/\n");
+    write(repo.path(), "app.env", token(240));
+    write(repo.path(), "build/deploy/out.env", token(241));
+    write(repo.path(), "fixtures/sample.env", token(242));
+    write(repo.path(), "local.env", token(243));
+    repo.git(&["add", ".gitignore", ".keyscanignore"]);
+    repo.git(&[
+        "add",
+        "-f",
+        "app.env",
+        "build/deploy/out.env",
+        "fixtures/sample.env",
+    ]);
+    repo.git(&["commit", "-q", "-m", "tracked despite the ignore rules"]);
+    // A repository of its own inside the scanned directory, with the same kind of file.
+    let nested = repo.path().join("vendor/lib");
+    std::fs::create_dir_all(&nested).unwrap();
+    git_in(&nested, &["init", "-q"]);
+    write(&nested, ".gitignore", "*.env\n");
+    write(&nested, "lib.env", token(244));
+    write(&nested, "scratch.env", token(245));
+    git_in(&nested, &["add", "-f", "lib.env"]);
+
+    let base = repo.path();
+    // Tracked and ignored: scanned. Untracked and ignored, or excluded for keyscan: not.
+    assert_eq!(
+        found_under(base, base),
+        ["app.env", "build/deploy/out.env", "vendor/lib/lib.env"]
+    );
+    // From a directory inside the repository.
+    assert_eq!(
+        found_under(base, &base.join("build")),
+        ["build/deploy/out.env"]
+    );
+    let output = run(&[repo.arg(), "--no-ignore", "--format", "jsonl"]);
+    assert_eq!(stdout(&output).lines().count(), 6, "{}", stdout(&output));
 }
 
 #[test]
