@@ -31,7 +31,9 @@ pub struct Finding {
     pub confidence: Confidence,
     /// The secret itself; printed only with `--show-secrets`.
     pub secret: String,
-    /// Stable identity: a hash of rule id and secret, independent of where it is.
+    /// Stable identity from rule id and secret, independent of where it is
+    /// ([`crate::fingerprint`]). Worked out only for the findings a scan keeps (it can
+    /// take milliseconds): empty until then.
     pub fingerprint: String,
     /// A hash of the finding's line with the secret blanked, plus `:occurrence`, as
     /// GitHub's `primaryLocationLineHash` expects.
@@ -239,16 +241,6 @@ pub struct CommitInfo {
     pub order: usize,
 }
 
-/// `sha256("keyscan:v1", rule id, secret)` in hex, first 128 bits.
-pub fn fingerprint(rule_id: &str, secret: &str) -> String {
-    let mut hasher = Sha256::new();
-    for part in ["keyscan:v1", rule_id, secret] {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
-    }
-    hex(&hasher.finalize()[..16])
-}
-
 /// Bytes of the line on each side of a secret that its line hash covers: the whole of
 /// an ordinary line, and a bounded part of a minified one, which may hold thousands of
 /// findings.
@@ -293,16 +285,6 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fingerprint_depends_on_rule_and_secret_only() {
-        let a = fingerprint("aws-access-key-id", "AKIAFAKE");
-        assert_eq!(a, fingerprint("aws-access-key-id", "AKIAFAKE"));
-        assert_ne!(a, fingerprint("other-rule", "AKIAFAKE"));
-        assert_ne!(a, fingerprint("aws-access-key-id", "AKIAFAKF"));
-        assert_eq!(a.len(), 32);
-        assert!(!a.contains("AKIAFAKE"));
-    }
 
     #[test]
     fn line_hash_ignores_indentation_and_the_secret_value() {

@@ -26,6 +26,7 @@ pub mod error;
 pub mod files;
 pub mod filter;
 pub mod finding;
+pub mod fingerprint;
 pub mod hook;
 pub mod outcome;
 pub mod pipeline;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// modules of earlier lines; modules on one line do not use each other.
 const LAYERS: &[&[&str]] = &[
     &["text"],
-    &["files"],
+    &["files", "fingerprint"],
     &["rules", "decode"],
     &["error", "finding"],
     &["outcome"],

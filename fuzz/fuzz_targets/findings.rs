@@ -1,8 +1,9 @@
 //! Checks every match the engine reports and turns the matches into findings,
-//! as `keyscan::pipeline` does, checking their redaction and fingerprint.
+//! as `keyscan::pipeline` does, checking their redaction. (Fingerprints are made
+//! once a finding is kept, with a salt: `keyscan::fingerprint` has its own tests.)
 
 use keyscan::engine::Match;
-use keyscan::finding::{Origin, fingerprint};
+use keyscan::finding::Origin;
 use keyscan::pipeline::findings_of;
 use keyscan::report::redact;
 use keyscan::rules::Rule;
@@ -53,10 +54,6 @@ pub fn check(rules: &[Rule], haystack: &[u8], matches: Vec<Match>) {
                 "redaction shows the secret"
             );
         }
-        let rule_id = &rules[finding.rule].id;
-        assert_eq!(finding.fingerprint, fingerprint(rule_id, secret));
-        assert!(finding.fingerprint.len() == 32);
-        assert!(finding.fingerprint.bytes().all(|b| b.is_ascii_hexdigit()));
     }
 }
 

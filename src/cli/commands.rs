@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use keyscan::Error;
 use keyscan::config::{CONFIG_FILE, TEMPLATE};
 use keyscan::engine::{Engine, check_examples};
-use keyscan::filter::baseline::Baseline;
-use keyscan::outcome::Outcome;
+use keyscan::filter::baseline::{self, Baseline};
+use keyscan::outcome::{Level, Note, Outcome};
 use keyscan::pipeline::{self, Source};
 use keyscan::rules::RuleOptions;
 use keyscan::source::git;
@@ -24,9 +24,6 @@ use super::args::{
 use super::output::{self, print_notes};
 use super::progress::ProgressLine;
 use super::settings::{Settings, UseBaseline, load_rules, resolve};
-
-/// Where baselines go when `--output` is not given.
-const DEFAULT_BASELINE: &str = ".keyscan-baseline.json";
 
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> Result<Status, Error> {
@@ -69,10 +66,18 @@ impl Scanned {
             .then(|| ProgressLine::start(settings.scan.progress.clone()));
         let outcome = pipeline::scan(source, &settings.scan);
         drop(line);
-        Ok(Scanned {
-            outcome: outcome?,
-            settings,
-        })
+        let mut outcome = outcome?;
+        if let Some(path) = &settings.legacy_baseline {
+            outcome.notes.push(Note {
+                level: Level::Warning,
+                path: path.clone(),
+                message: "a version 1 baseline: its fingerprints are unsalted hashes, which \
+                          give weak secrets away; rewrite it with `keyscan baseline --prune \
+                          -o` and this path (accepted findings stay accepted)"
+                    .to_owned(),
+            });
+        }
+        Ok(Scanned { outcome, settings })
     }
 
     /// Reports the outcome the way every command does.
@@ -185,10 +190,12 @@ fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
     }
     let path = output
         .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE));
+        .unwrap_or_else(|| PathBuf::from(baseline::DEFAULT_PATH));
+    let rules = scanned.settings.scan.engine.rules();
+    let salt = scanned.settings.scan.fingerprinter.salt();
     let (baseline, message) = if prune {
         let existing = Baseline::load(&path, None)?;
-        let pruned = existing.pruned(&outcome.findings);
+        let pruned = existing.pruned(&outcome.findings, rules, salt);
         let dropped = existing.len() - pruned.len();
         let message = format!(
             "kept {} entries, dropped {dropped} that no longer match",
@@ -196,8 +203,7 @@ fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
         );
         (pruned, message)
     } else {
-        let rules = scanned.settings.scan.engine.rules();
-        let current = Baseline::from_findings(&outcome.findings, rules);
+        let current = Baseline::from_findings(&outcome.findings, rules, salt);
         let message = format!("recorded {} findings", current.len());
         (current, message)
     };

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use keyscan::Error;
 use keyscan::config::{self, Config};
 use keyscan::engine::Engine;
-use keyscan::filter::Suppressor;
-use keyscan::filter::baseline::Baseline;
+use keyscan::files::Confinement;
+use keyscan::filter::baseline::{self, Baseline};
+use keyscan::filter::{Accepted, Suppressor};
+use keyscan::fingerprint::{DEFAULT_SALT, Fingerprinter, new_salt};
 use keyscan::pipeline;
 use keyscan::report::{Format, ReportOptions};
 use keyscan::rules::{RepositoryRules, RuleOptions, RuleSet, load_rule_set};
@@ -35,6 +37,9 @@ pub struct Settings {
     pub scan: pipeline::Settings,
     /// How the outcome is reported.
     pub report: Report,
+    /// The baseline in force, when it is version 1 (unsalted fingerprints): still
+    /// honoured, with a warning to rewrite it.
+    pub legacy_baseline: Option<PathBuf>,
 }
 
 /// How a scanning command reports.
@@ -47,6 +52,26 @@ pub struct Report {
     pub options: ReportOptions,
     /// Whether a progress line is drawn on standard error.
     pub progress_line: bool,
+}
+
+/// The salt of a baseline about to be written: that of the baseline it replaces (at
+/// `--output`, else the default path), else of the one in force, so that fingerprints
+/// stay what they were; a new random one for a first baseline.
+fn salt_to_write(
+    common: &CommonArgs,
+    in_force: Option<(&Path, Option<&Confinement>)>,
+) -> Result<String, Error> {
+    let output = common
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(baseline::DEFAULT_PATH));
+    let existing = std::iter::once((output.as_path(), None))
+        .chain(in_force)
+        .find_map(|(path, within)| Some(Baseline::load(path, within).ok()?.salt()?.to_owned()));
+    match existing {
+        Some(salt) => Ok(salt),
+        None => new_salt().map_err(|err| Error::io("cannot read", Path::new("/dev/urandom"), err)),
+    }
 }
 
 /// Resolves a scanning command's settings. The configuration is `--config`, else the
@@ -84,25 +109,34 @@ pub fn resolve(
         return Err(Error::Config(unknown));
     }
     let rules = rules.select(|rule| config.runs_rule(&rule.id));
-    let suppressor = if common.no_suppress {
-        None
-    } else {
-        // A baseline from the command line is the user's; one the repository's
-        // configuration names stays inside the repository.
-        let accepted = match (baseline, &common.baseline, &config.baseline) {
-            (UseBaseline::No, _, _) | (_, None, None) => Default::default(),
-            (UseBaseline::Yes, Some(path), _) => Baseline::load(path, None)?.fingerprints(),
-            (UseBaseline::Yes, None, Some(path)) => {
-                Baseline::load(path, config.confinement.as_ref())?.fingerprints()
-            }
-        };
-        Some(Suppressor {
-            allowlist: config.allowlist.clone(),
-            min_severity: config.min_severity,
-            baseline: accepted,
-            base: base.to_path_buf(),
-        })
+    // A baseline from the command line is the user's; one the repository's
+    // configuration names stays inside the repository.
+    let in_force = match (&common.baseline, &config.baseline) {
+        (Some(path), _) => Some((path.as_path(), None)),
+        (None, Some(path)) => Some((path.as_path(), config.confinement.as_ref())),
+        (None, None) => None,
     };
+    let mut legacy_baseline = None;
+    let (accepted, salt) = match baseline {
+        UseBaseline::Yes => match in_force {
+            Some((path, within)) => {
+                let loaded = Baseline::load(path, within)?;
+                if loaded.salt().is_none() {
+                    legacy_baseline = Some(path.to_path_buf());
+                }
+                let salt = loaded.salt().unwrap_or(DEFAULT_SALT).to_owned();
+                (loaded.accepted(), salt)
+            }
+            None => (Accepted::default(), DEFAULT_SALT.to_owned()),
+        },
+        UseBaseline::No => (Accepted::default(), salt_to_write(common, in_force)?),
+    };
+    let suppressor = (!common.no_suppress).then(|| Suppressor {
+        allowlist: config.allowlist.clone(),
+        min_severity: config.min_severity,
+        baseline: accepted,
+        base: base.to_path_buf(),
+    });
     let limits = Limits {
         max_file_size: common
             .max_file_size
@@ -118,6 +152,7 @@ pub fn resolve(
     let scan = pipeline::Settings {
         engine: Engine::new(rules),
         suppressor,
+        fingerprinter: Fingerprinter::new(&salt),
         limits,
         ignore_files: switch(walk.ignore_files, walk.no_ignore_files)
             .or(config.ignore_files)
@@ -150,7 +185,11 @@ pub fn resolve(
         },
         progress_line: io::stderr().is_terminal() && !common.quiet,
     };
-    Ok(Settings { scan, report })
+    Ok(Settings {
+        scan,
+        report,
+        legacy_baseline,
+    })
 }
 
 fn load_config(common: &CommonArgs, start: &Path) -> Result<Config, Error> {

@@ -1,6 +1,10 @@
-//! Baseline files: the findings a team has accepted, by fingerprint (rule id + hash of
-//! the secret, never the secret), with rule and path for people to read. Sorted, one
-//! entry per line and without timestamps, so they merge cleanly.
+//! Baseline files: the findings a team has accepted, by fingerprint (never the secret:
+//! see [`crate::fingerprint`]), with rule and path for people to read, and the salt
+//! their fingerprints are made with. Sorted, one entry per line and without
+//! timestamps, so they merge cleanly.
+//!
+//! Version 1 files (unsalted fingerprints) are still read and matched; `keyscan
+//! baseline --prune` rewrites one as version 2.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -10,11 +14,21 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, FileProblem};
 use crate::files::{self, Confinement};
 use crate::finding::Finding;
+use crate::fingerprint::legacy;
 use crate::rules::Rule;
 use crate::text::without_values;
 
-/// Format version written to and required in baseline files.
-const VERSION: u32 = 1;
+/// Format version written to baseline files.
+const VERSION: u32 = 2;
+
+/// The format version whose fingerprints are unsalted ([`legacy`]): still read.
+const LEGACY_VERSION: u32 = 1;
+
+/// Where baselines go when no path is given.
+pub const DEFAULT_PATH: &str = ".keyscan-baseline.json";
+
+/// Longest salt a baseline may carry.
+const MAX_SALT: usize = 256;
 
 /// What to do about a baseline keyscan cannot read.
 const REWRITE: &str = "fix it, or write a new one with `keyscan baseline`";
@@ -35,6 +49,8 @@ pub struct Entry {
 #[serde(deny_unknown_fields)]
 struct File {
     keyscan_baseline: u32,
+    #[serde(default)]
+    salt: Option<String>,
     findings: Vec<Entry>,
 }
 
@@ -42,11 +58,35 @@ struct File {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Baseline {
     entries: BTreeMap<String, Entry>,
+    /// The salt of the fingerprints; `None` for a version 1 baseline, whose
+    /// fingerprints are unsalted.
+    salt: Option<String>,
+}
+
+/// The fingerprints a baseline accepts, as a scan checks findings against them.
+#[derive(Debug, Clone, Default)]
+pub struct Accepted {
+    current: HashSet<String>,
+    legacy: HashSet<String>,
+}
+
+impl Accepted {
+    /// Whether nothing is accepted.
+    pub fn is_empty(&self) -> bool {
+        self.current.is_empty() && self.legacy.is_empty()
+    }
+
+    /// Whether the finding of `secret` by rule `rule_id`, whose fingerprint is
+    /// `fingerprint`, is accepted (by that, or by its version 1 fingerprint).
+    pub fn accepts(&self, fingerprint: &str, rule_id: &str, secret: &str) -> bool {
+        self.current.contains(fingerprint)
+            || (!self.legacy.is_empty() && self.legacy.contains(&legacy(rule_id, secret)))
+    }
 }
 
 impl Baseline {
-    /// A baseline accepting `findings`.
-    pub fn from_findings(findings: &[Finding], rules: &[Rule]) -> Baseline {
+    /// A baseline accepting `findings`, whose fingerprints were made with `salt`.
+    pub fn from_findings(findings: &[Finding], rules: &[Rule], salt: &str) -> Baseline {
         let mut entries = BTreeMap::new();
         for finding in findings {
             entries
@@ -57,7 +97,10 @@ impl Baseline {
                     path: finding.origin.path().to_string_lossy().into_owned(),
                 });
         }
-        Baseline { entries }
+        Baseline {
+            entries,
+            salt: Some(salt.to_owned()),
+        }
     }
 
     /// Reads a baseline file; one a scanned repository's configuration names must lie
@@ -78,15 +121,23 @@ impl Baseline {
                 format!("not a keyscan baseline: {reason}; {REWRITE}"),
             )
         })?;
-        if file.keyscan_baseline != VERSION {
-            return Err(error(
-                None,
-                format!(
-                    "baseline format {} is not supported (expected {VERSION}); {REWRITE}",
-                    file.keyscan_baseline
-                ),
-            ));
-        }
+        let salt = match (file.keyscan_baseline, file.salt) {
+            (VERSION, Some(salt)) if !salt.is_empty() && salt.len() <= MAX_SALT => Some(salt),
+            (VERSION, _) => {
+                let message =
+                    format!("a version {VERSION} baseline needs a salt of 1 to {MAX_SALT} bytes");
+                return Err(error(None, format!("{message}; {REWRITE}")));
+            }
+            (LEGACY_VERSION, _) => None,
+            (version, _) => {
+                return Err(error(
+                    None,
+                    format!(
+                        "baseline format {version} is not supported (expected {VERSION}); {REWRITE}"
+                    ),
+                ));
+            }
+        };
         let mut entries = BTreeMap::new();
         for mut entry in file.findings {
             // keyscan writes lowercase hex; an entry edited to uppercase must still match.
@@ -101,12 +152,27 @@ impl Baseline {
             }
             entries.insert(entry.fingerprint.clone(), entry);
         }
-        Ok(Baseline { entries })
+        Ok(Baseline { entries, salt })
+    }
+
+    /// The salt of this baseline's fingerprints; `None` for version 1.
+    pub fn salt(&self) -> Option<&str> {
+        self.salt.as_deref()
     }
 
     /// The accepted fingerprints.
-    pub fn fingerprints(&self) -> HashSet<String> {
-        self.entries.keys().cloned().collect()
+    pub fn accepted(&self) -> Accepted {
+        let fingerprints = self.entries.keys().cloned().collect();
+        match self.salt {
+            Some(_) => Accepted {
+                current: fingerprints,
+                legacy: HashSet::new(),
+            },
+            None => Accepted {
+                current: HashSet::new(),
+                legacy: fingerprints,
+            },
+        }
     }
 
     /// Number of accepted findings.
@@ -119,21 +185,42 @@ impl Baseline {
         self.entries.is_empty()
     }
 
-    /// This baseline without the entries that match none of `findings`.
-    pub fn pruned(&self, findings: &[Finding]) -> Baseline {
-        let current: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
-        let entries = self
-            .entries
-            .iter()
-            .filter(|(fingerprint, _)| current.contains(fingerprint.as_str()))
-            .map(|(fingerprint, entry)| (fingerprint.clone(), entry.clone()))
-            .collect();
-        Baseline { entries }
+    /// This baseline without the entries that match none of `findings` (whose
+    /// fingerprints were made with `salt`). A version 1 baseline comes back as version
+    /// 2: each entry kept under its finding's salted fingerprint.
+    pub fn pruned(&self, findings: &[Finding], rules: &[Rule], salt: &str) -> Baseline {
+        let mut entries = BTreeMap::new();
+        for finding in findings {
+            let rule_id = &rules[finding.rule].id;
+            let old = match self.salt {
+                Some(_) => finding.fingerprint.clone(),
+                None => legacy(rule_id, &finding.secret),
+            };
+            if let Some(entry) = self.entries.get(&old) {
+                let entry = Entry {
+                    fingerprint: finding.fingerprint.clone(),
+                    ..entry.clone()
+                };
+                entries.insert(finding.fingerprint.clone(), entry);
+            }
+        }
+        Baseline {
+            entries,
+            salt: Some(salt.to_owned()),
+        }
     }
 
     /// The file's text: sorted by fingerprint, one entry per line.
     pub fn to_text(&self) -> String {
-        let mut text = format!("{{\n  \"keyscan_baseline\": {VERSION},\n  \"findings\": [");
+        let version = if self.salt.is_some() {
+            VERSION
+        } else {
+            LEGACY_VERSION
+        };
+        let salt = self.salt.as_ref().map_or_else(String::new, |salt| {
+            format!("\n  \"salt\": {},", json_string(salt))
+        });
+        let mut text = format!("{{\n  \"keyscan_baseline\": {version},{salt}\n  \"findings\": [");
         for (index, entry) in self.entries.values().enumerate() {
             let separator = if index == 0 { "\n" } else { ",\n" };
             let line = serde_json::to_string(entry).expect("entries serialize");
@@ -146,6 +233,11 @@ impl Baseline {
         });
         text
     }
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).expect("strings serialize")
 }
 
 #[cfg(test)]
@@ -162,7 +254,10 @@ mod tests {
 
     #[test]
     fn text_is_sorted_one_entry_per_line_and_round_trips() {
-        let mut baseline = Baseline::default();
+        let mut baseline = Baseline {
+            salt: Some("0f1e2d3c".to_owned()),
+            ..Baseline::default()
+        };
         for (fingerprint, path) in [("b".repeat(32), "z.txt"), ("a".repeat(32), "y.txt")] {
             baseline
                 .entries
@@ -170,14 +265,24 @@ mod tests {
         }
         let text = baseline.to_text();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 7, "{text}");
-        assert!(lines[3].contains(&"a".repeat(32)) && lines[4].contains(&"b".repeat(32)));
+        assert_eq!(lines.len(), 8, "{text}");
+        assert_eq!(lines[1], "  \"keyscan_baseline\": 2,");
+        assert_eq!(lines[2], "  \"salt\": \"0f1e2d3c\",");
+        assert!(lines[4].contains(&"a".repeat(32)) && lines[5].contains(&"b".repeat(32)));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.json");
         std::fs::write(&path, &text).unwrap();
         assert_eq!(Baseline::load(&path, None).unwrap(), baseline);
-        std::fs::write(&path, Baseline::default().to_text()).unwrap();
-        assert!(Baseline::load(&path, None).unwrap().is_empty());
+        // A version 1 file reads back as version 1, its fingerprints as unsalted ones.
+        let legacy = Baseline {
+            salt: None,
+            ..baseline
+        };
+        std::fs::write(&path, legacy.to_text()).unwrap();
+        let read = Baseline::load(&path, None).unwrap();
+        assert_eq!(read, legacy);
+        assert!(read.accepted().legacy.contains(&"a".repeat(32)));
+        assert!(read.accepted().current.is_empty());
     }
 
     #[test]
@@ -192,7 +297,8 @@ mod tests {
         let baseline = Baseline::load(&path, None).unwrap();
         assert!(
             baseline
-                .fingerprints()
+                .accepted()
+                .legacy
                 .contains(&upper.to_ascii_lowercase())
         );
     }
@@ -214,6 +320,10 @@ mod tests {
             (
                 "{\"keyscan_baseline\": 1, \"findings\": [], \"extra\": 1}",
                 "unknown field",
+            ),
+            (
+                "{\"keyscan_baseline\": 2, \"findings\": []}",
+                "needs a salt",
             ),
         ] {
             std::fs::write(&path, text).unwrap();

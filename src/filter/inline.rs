@@ -2,7 +2,10 @@
 //! scanners use), `keyscan:allow-next-line` on the line above, optionally narrowed to
 //! rule ids or fingerprint prefixes.
 
+use std::cell::OnceCell;
+
 use crate::finding::Finding;
+use crate::fingerprint::{Fingerprinter, legacy};
 use crate::rules::Rule;
 
 /// Markers that allow every finding on their line, from keyscan and other scanners.
@@ -66,8 +69,16 @@ const MARKER_WORDS: usize = 32;
 
 /// Whether the words after a marker cover the finding: a bare marker, or one followed
 /// by plain comment text, covers every finding; one followed by rule ids or
-/// fingerprint prefixes covers only the findings one of them names.
-pub(super) fn covers(after: &[u8], rule: &Rule, finding: &Finding, rules: &[Rule]) -> bool {
+/// fingerprint prefixes (of the current fingerprint, or of the version 1 one a marker
+/// written before may hold) covers only the findings one of them names.
+pub(super) fn covers(
+    after: &[u8],
+    rule: &Rule,
+    finding: &Finding,
+    rules: &[Rule],
+    fingerprinter: &Fingerprinter,
+) -> bool {
+    let fingerprints = OnceCell::new();
     let words = after
         .split(|&b| b.is_ascii_whitespace() || b == b',')
         .filter(|word| !word.is_empty())
@@ -83,11 +94,20 @@ pub(super) fn covers(after: &[u8], rule: &Rule, finding: &Finding, rules: &[Rule
             narrowed = true;
             let names_rule = rule.id.as_bytes().eq_ignore_ascii_case(word);
             let names_fingerprint = is_fingerprint
-                && finding
-                    .fingerprint
-                    .as_bytes()
-                    .get(..word.len())
-                    .is_some_and(|prefix| prefix.eq_ignore_ascii_case(word));
+                && fingerprints
+                    .get_or_init(|| {
+                        [
+                            fingerprinter.of(&rule.id, &finding.secret),
+                            legacy(&rule.id, &finding.secret),
+                        ]
+                    })
+                    .iter()
+                    .any(|fingerprint| {
+                        fingerprint
+                            .as_bytes()
+                            .get(..word.len())
+                            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(word))
+                    });
             if names_rule || names_fingerprint {
                 return true;
             }

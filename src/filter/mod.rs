@@ -6,12 +6,13 @@ mod allowlist;
 pub mod baseline;
 mod inline;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use allowlist::Allowlist;
+pub use baseline::Accepted;
 
 use crate::finding::Finding;
+use crate::fingerprint::Fingerprinter;
 use crate::outcome::Mechanism;
 use crate::rules::{Rule, Severity};
 use inline::{NEXT_LINE, SAME_LINE, covers, marker_tails};
@@ -24,7 +25,7 @@ pub struct Suppressor {
     /// Findings below this severity are not reported.
     pub min_severity: Option<Severity>,
     /// Fingerprints of accepted findings.
-    pub baseline: HashSet<String>,
+    pub baseline: Accepted,
     /// What relative finding paths are relative to (the working directory, or the
     /// repository root for git scans), for matching path globs.
     pub base: PathBuf,
@@ -58,18 +59,20 @@ impl Suppressor {
     }
 
     /// Why `finding`, on the line `context` describes, is not reported, or `None` if it
-    /// is.
+    /// is. Fingerprints come from `fingerprinter`, and only when a marker or the
+    /// baseline needs one.
     pub fn reason(
         &self,
         finding: &Finding,
         rules: &[Rule],
         context: &LineContext<'_>,
+        fingerprinter: &Fingerprinter,
     ) -> Option<Mechanism> {
         let rule = &rules[finding.rule];
         let covered = |tails: &[&[u8]]| {
             tails
                 .iter()
-                .any(|after| covers(after, rule, finding, rules))
+                .any(|after| covers(after, rule, finding, rules, fingerprinter))
         };
         if covered(&context.same_line) || covered(&context.next_line) {
             return Some(Mechanism::Inline);
@@ -103,8 +106,14 @@ impl Suppressor {
         {
             return Some(Mechanism::MinSeverity);
         }
-        if self.baseline.contains(&finding.fingerprint) {
-            return Some(Mechanism::Baseline);
+        if !self.baseline.is_empty() {
+            let fingerprint = fingerprinter.of(&rule.id, &finding.secret);
+            if self
+                .baseline
+                .accepts(&fingerprint, &rule.id, &finding.secret)
+            {
+                return Some(Mechanism::Baseline);
+            }
         }
         None
     }

@@ -7,7 +7,7 @@ use std::ops::RangeInclusive;
 
 use crate::decode::{self, archive, utf16, utf16::Utf16};
 use crate::filter::LineContext;
-use crate::finding::Origin;
+use crate::finding::{Finding, Origin};
 use crate::outcome::{Level, Note, Outcome};
 use crate::source::{Blob, Skip, Visitor};
 use crate::text::{LineCursor, line_bounds};
@@ -184,8 +184,14 @@ impl Collector<'_> {
         // The decodings that made `data`, outermost first: archives, then UTF-16.
         let chain: Vec<&str> = outer.into_iter().chain(encoding.map(Utf16::name)).collect();
         let findings = build(engine.rules(), origin, data, hits, &chain);
+        let fingerprinter = &self.settings.fingerprinter;
+        let rules = engine.rules();
+        let kept = |mut finding: Finding| {
+            finding.fingerprint = fingerprinter.of(&rules[finding.rule].id, &finding.secret);
+            finding
+        };
         let Some(suppressor) = &self.settings.suppressor else {
-            return self.outcome.findings.extend(findings);
+            return self.outcome.findings.extend(findings.into_iter().map(kept));
         };
         // Findings come in position order: each line's context is worked out once.
         let mut lines = LineCursor::new(data);
@@ -195,9 +201,9 @@ impl Collector<'_> {
                 let previous = (line.start > 0).then(|| &data[line_bounds(data, line.start - 1)]);
                 context = suppressor.line_context(&data[line], previous);
             }
-            match suppressor.reason(&finding, engine.rules(), &context) {
+            match suppressor.reason(&finding, rules, &context, fingerprinter) {
                 Some(mechanism) => *self.outcome.suppressed.entry(mechanism).or_default() += 1,
-                None => self.outcome.findings.push(finding),
+                None => self.outcome.findings.push(kept(finding)),
             }
         }
     }

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use crate::decode::View;
 use crate::engine::{Engine, Match, PairedId, specificity};
-use crate::finding::{Finding, Origin, PairedFinding, fingerprint, line_hash, number_line_hashes};
+use crate::finding::{Finding, Origin, PairedFinding, line_hash, number_line_hashes};
 use crate::rules::Rule;
 use crate::text::{LineCursor, Position, positions};
 
@@ -200,7 +200,7 @@ pub(super) fn build(
                 end: found.end,
                 severity: rule.severity,
                 confidence,
-                fingerprint: fingerprint(&rule.id, &secret),
+                fingerprint: String::new(),
                 line_hash: line_hash(data, line, found.secret),
                 secret,
                 pair,

@@ -17,6 +17,7 @@ pub use findings::findings_of;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::filter::Suppressor;
+use crate::fingerprint::Fingerprinter;
 use crate::outcome::{Level, Note, Outcome};
 use crate::source::dir::{self, DirOptions};
 use crate::source::git::history::{self, HistoryScope, Reading};
@@ -55,6 +56,8 @@ pub struct Settings {
     /// Inline markers, allowlists, minimum severity and baseline; `None` reports
     /// everything, as `--no-suppress` asks.
     pub suppressor: Option<Suppressor>,
+    /// The fingerprints of the findings reported, salted as the baseline says.
+    pub fingerprinter: Fingerprinter,
     /// Size cap and binary handling.
     pub limits: Limits,
     /// Honour .gitignore, .ignore and .keyscanignore (directory scans).

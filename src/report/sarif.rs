@@ -235,7 +235,7 @@ fn result(
         }],
         "partialFingerprints": {
             "primaryLocationLineHash": finding.line_hash,
-            "keyscanFingerprint/v1": finding.fingerprint,
+            "keyscanFingerprint/v2": finding.fingerprint,
         },
         "properties": properties,
     });

@@ -344,6 +344,117 @@ fn prune_drops_entries_that_no_longer_match_and_keeps_the_rest() {
     );
 }
 
+/// The fingerprints of the findings of `keyscan . ARGS... --format json` in `dir`.
+fn fingerprints_in(dir: &Path, args: &[&str]) -> Vec<String> {
+    let (_, report, _) = report_in(dir, &[&["."], args].concat());
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["fingerprint"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// SHA-256 of `parts`, each followed by a NUL, first 128 bits in hex: how a fast,
+/// unsalted fingerprint would be made.
+fn fast_hash(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn fingerprints_are_salted_per_baseline_and_old_baselines_still_accept() {
+    let password = "hunter2x";
+    let dir = tree(&[(
+        "db.env",
+        format!("DATABASE_URL=postgres://app:{password}@db.internal:5432/app\n"),
+    )]);
+    let unsalted = fast_hash(&["keyscan:v1", "database-url-postgres", password]);
+    let plain = fingerprints_in(dir.path(), &[]);
+    assert_eq!(plain.len(), 1, "{plain:?}");
+    assert_ne!(plain[0], unsalted, "not the unsalted hash of version 1");
+    assert_eq!(
+        plain,
+        fingerprints_in(dir.path(), &[]),
+        "stable across runs"
+    );
+
+    // A baseline has a salt of its own: the same password fingerprints differently in
+    // two projects, and not as any fast hash of the password.
+    let write_baseline = |name: &str, extra: &[&str]| {
+        expect_exit(
+            keyscan()
+                .args(["baseline", ".", "-o", name])
+                .args(extra)
+                .current_dir(dir.path()),
+            0,
+        );
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    let first = write_baseline("first.json", &[]);
+    let second = write_baseline("second.json", &[]);
+    assert_eq!(first["keyscan_baseline"], 2);
+    let salt = first["salt"].as_str().unwrap().to_owned();
+    assert_eq!(salt.len(), 32);
+    assert_ne!(first["salt"], second["salt"]);
+    let recorded = first["findings"][0]["fingerprint"].as_str().unwrap();
+    assert_ne!(
+        recorded,
+        second["findings"][0]["fingerprint"].as_str().unwrap()
+    );
+    for guess in [
+        fast_hash(&["keyscan:v2", &salt, "database-url-postgres", password]),
+        fast_hash(&[&salt, password]),
+        unsalted.clone(),
+    ] {
+        assert_ne!(recorded, guess);
+    }
+    // Scans with the baseline use its salt; writing it again keeps the salt.
+    assert_eq!(
+        fingerprints_in(dir.path(), &["--baseline", "first.json", "--no-suppress"]),
+        [recorded]
+    );
+    let (code, report, _) = report_in(dir.path(), &[".", "--baseline", "first.json"]);
+    assert_eq!(
+        (code, report["suppressed"]["baseline"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(
+        write_baseline("first.json", &[])["salt"].as_str(),
+        Some(salt.as_str())
+    );
+
+    // A version 1 baseline (unsalted fingerprints) still accepts, with a warning, and
+    // --prune rewrites it as version 2 with the same entries.
+    let legacy = format!(
+        "{{\"keyscan_baseline\": 1, \"findings\": [{{\"fingerprint\": \"{unsalted}\", \"rule_id\": \"database-url-postgres\", \"path\": \"db.env\"}}]}}\n"
+    );
+    write(dir.path(), "old.json", &legacy);
+    let (code, report, err) = report_in(dir.path(), &[".", "--baseline", "old.json"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(report["suppressed"]["baseline"], 1);
+    assert!(err.contains("version 1 baseline"), "{err}");
+    let migrated = write_baseline("old.json", &["--prune"]);
+    assert_eq!(migrated["keyscan_baseline"], 2);
+    assert_eq!(migrated["findings"].as_array().unwrap().len(), 1);
+    assert_ne!(
+        migrated["findings"][0]["fingerprint"].as_str(),
+        Some(unsalted.as_str())
+    );
+    let (code, _, err) = report_in(dir.path(), &[".", "--baseline", "old.json"]);
+    assert_eq!(code, Some(0));
+    assert!(!err.contains("version 1"), "{err}");
+}
+
 #[test]
 fn a_malformed_baseline_is_an_error() {
     let dir = tree(&[
