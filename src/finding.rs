@@ -119,6 +119,11 @@ pub enum Origin {
         commit: Arc<CommitInfo>,
         /// The content is no longer in the tree of `HEAD`.
         history_only: bool,
+        /// The blob's id, in hex.
+        blob: String,
+        /// Where the blob is in the newest commit that has it, when that was worked out
+        /// (for the blobs of findings).
+        last_seen: Option<LastSeen>,
     },
     /// The message of a commit or an annotated tag in history.
     GitMessage {
@@ -169,10 +174,17 @@ impl Origin {
                 path,
                 commit,
                 history_only,
+                blob,
+                last_seen,
             } => Origin::GitBlob {
                 path: inner(path),
                 commit: Arc::clone(commit),
                 history_only: *history_only,
+                blob: blob.clone(),
+                last_seen: last_seen.as_ref().map(|seen| LastSeen {
+                    path: inner(&seen.path),
+                    commit: seen.commit.clone(),
+                }),
             },
             Origin::Staged { path } => Origin::Staged { path: inner(path) },
             Origin::GitMessage { .. } => self.clone(),
@@ -239,6 +251,29 @@ pub struct CommitInfo {
     /// Position in the walk, oldest first: which of two commits came first.
     #[serde(skip)]
     pub order: usize,
+    /// The references whose history holds this commit (branches first, at most
+    /// [`MAX_REFS`]), where that was worked out: for the commits of findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
+    /// More references hold it than `refs` lists.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub more_refs: bool,
+    /// The commit is at the boundary of a shallow clone: what it seems to introduce
+    /// may have been introduced by an older commit the clone does not have.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shallow_boundary: bool,
+}
+
+/// Most references a commit lists ([`CommitInfo::refs`]).
+pub const MAX_REFS: usize = 10;
+
+/// The newest commit of history that still has a blob, and the blob's path there.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LastSeen {
+    /// The path in that commit's tree.
+    pub path: PathBuf,
+    /// Full hexadecimal commit id.
+    pub commit: String,
 }
 
 /// Bytes of the line on each side of a secret that its line hash covers: the whole of

@@ -150,6 +150,7 @@ fn scan_history(
     let visitors = history::read(repo.path(), &plan, reading, || Collector::new(settings));
     let mut outcome = finish(std::iter::once(walked).chain(visitors), settings);
     history::keep_first_introduction(&mut outcome.findings);
+    history::annotate(repo, &plan, &mut outcome.findings);
     if outcome.stats.not_fetched > 0 {
         outcome.notes.push(Note {
             level: Level::Error,

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{ReportOptions, shown};
-use crate::finding::{Origin, Role};
+use crate::finding::{CommitInfo, Origin, Role};
 use crate::outcome::{Level, Outcome, Stats};
 use crate::rules::{Rule, Severity};
 use crate::text::printable;
@@ -68,8 +68,10 @@ pub fn write(
         }
         match &finding.origin {
             Origin::GitBlob {
+                path,
                 commit,
                 history_only,
+                last_seen,
                 ..
             } => {
                 let history = if *history_only {
@@ -77,14 +79,28 @@ pub fn write(
                 } else {
                     ""
                 };
+                let boundary = if commit.shallow_boundary {
+                    " (shallow clone: introduced here or in an older commit it lacks)"
+                } else {
+                    ""
+                };
                 writeln!(
                     out,
-                    "    commit {} by {} <{}>, {}{history}",
+                    "    commit {}{boundary} by {} <{}>, {}{history}",
                     &commit.id[..12],
                     printable(&commit.author),
                     printable(&commit.email),
                     commit.date,
                 )?;
+                if let Some(seen) = last_seen.as_ref().filter(|seen| &seen.path != path) {
+                    writeln!(
+                        out,
+                        "    last seen as {} in commit {}",
+                        printable(&seen.path.to_string_lossy()),
+                        &seen.commit[..12]
+                    )?;
+                }
+                write_refs(out, commit)?;
             }
             Origin::GitMessage { commit, tag, .. } => {
                 let object = tag.as_ref().map_or_else(
@@ -99,6 +115,7 @@ pub fn write(
                     printable(&commit.email),
                     commit.date,
                 )?;
+                write_refs(out, commit)?;
             }
             Origin::File { .. } | Origin::Staged { .. } => {}
         }
@@ -193,6 +210,20 @@ fn write_summary(
         )?;
     }
     Ok(())
+}
+
+/// The references that reach `commit`, on a line of their own, if any.
+fn write_refs(out: &mut dyn Write, commit: &CommitInfo) -> io::Result<()> {
+    if commit.refs.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = commit
+        .refs
+        .iter()
+        .map(|name| printable(name).into_owned())
+        .collect();
+    let more = if commit.more_refs { ", …" } else { "" };
+    writeln!(out, "    on {}{more}", names.join(", "))
 }
 
 /// "skipped: 3 binary, 1 over the size cap, …", or empty when nothing was skipped.

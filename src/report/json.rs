@@ -84,10 +84,16 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
         Origin::GitBlob {
             commit,
             history_only,
+            blob,
+            last_seen,
             ..
         } => {
             value["commit"] = json!(commit.as_ref());
             value["history_only"] = json!(history_only);
+            value["blob"] = json!(blob);
+            if let Some(seen) = last_seen {
+                value["last_seen"] = json!(seen);
+            }
         }
         Origin::GitMessage { commit, tag, .. } => {
             value["commit"] = json!(commit.as_ref());

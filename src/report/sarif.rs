@@ -199,11 +199,25 @@ fn result(
         Origin::GitBlob {
             commit,
             history_only,
+            blob,
+            last_seen,
             ..
         } => {
-            message.push_str(&format!(" (introduced in commit {})", &commit.id[..12]));
+            if commit.shallow_boundary {
+                message.push_str(&format!(
+                    " (in commit {}, the boundary of a shallow clone: it may come from an \
+                     older commit)",
+                    &commit.id[..12]
+                ));
+            } else {
+                message.push_str(&format!(" (introduced in commit {})", &commit.id[..12]));
+            }
             properties["commit"] = json!(commit.as_ref());
             properties["historyOnly"] = json!(history_only);
+            properties["blob"] = json!(blob);
+            if let Some(seen) = last_seen {
+                properties["lastSeen"] = json!(seen);
+            }
         }
         Origin::GitMessage { commit, tag, .. } => {
             match tag {

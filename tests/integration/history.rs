@@ -225,6 +225,61 @@ fn refs_naming_blobs_and_trees_are_scanned_and_reflogs_when_asked() {
 }
 
 #[test]
+fn findings_say_where_the_blob_was_last_seen_and_which_refs_reach_them() {
+    let repo = TestRepo::new();
+    repo.commit_file("README.md", "hello\n", "init");
+    let introduced = repo.commit_file(
+        "config/old.env",
+        &format!("T={}\n", fake_github_token(237)),
+        "add",
+    );
+    repo.git(&["tag", "v1"]);
+    repo.git(&["mv", "config/old.env", "config/new.env"]);
+    repo.git(&["commit", "-q", "-m", "rename"]);
+    let renamed = repo.git(&["rev-parse", "HEAD"]);
+    repo.git(&["branch", "feature"]);
+    // A secret deleted again: last seen in the commit before the deletion.
+    let gone = repo.commit_file(
+        "tmp.env",
+        &format!("T={}\n", fake_github_token(238)),
+        "oops",
+    );
+    repo.git(&["rm", "-q", "tmp.env"]);
+    repo.git(&["commit", "-q", "-m", "remove"]);
+
+    let output = run(&["git", repo.arg(), "--format", "jsonl"]);
+    let found: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(found.len(), 2, "{}", stdout(&output));
+    let moved = &found[0];
+    assert_eq!(moved["path"], "config/old.env");
+    assert_eq!(moved["commit"]["id"], introduced.as_str());
+    assert_eq!(moved["last_seen"]["path"], "config/new.env");
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(moved["last_seen"]["commit"], head.as_str());
+    assert_eq!(
+        moved["commit"]["refs"],
+        serde_json::json!(["feature", "main", "v1"])
+    );
+    assert_eq!(moved["blob"].as_str().map(str::len), Some(40));
+    let deleted = &found[1];
+    assert_eq!(deleted["path"], "tmp.env");
+    assert_eq!(deleted["last_seen"]["path"], "tmp.env");
+    assert_eq!(deleted["last_seen"]["commit"], gone.as_str());
+    assert_eq!(deleted["commit"]["refs"], serde_json::json!(["main"]));
+    assert_ne!(renamed, gone);
+
+    let human = stdout(&run(&["git", repo.arg()]));
+    assert!(
+        human.contains("last seen as config/new.env in commit"),
+        "{human}"
+    );
+    assert!(human.contains("    on feature, main, v1\n"), "{human}");
+}
+
+#[test]
 fn a_renamed_secret_is_reported_once_where_it_was_introduced() {
     let repo = TestRepo::new();
     let added = repo.commit_file(
@@ -449,6 +504,19 @@ fn bare_and_shallow_clones_are_scanned_and_shallow_is_said() {
         "the one commit there holds both files"
     );
     assert!(found.iter().all(|(_, commit, _)| *commit == last));
+    // The boundary commit is not blamed: the finding says it may be older.
+    let output = run(&["git", shallow.to_str().unwrap(), "--format", "jsonl"]);
+    for line in stdout(&output).lines() {
+        let finding: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(finding["commit"]["shallow_boundary"], true, "{line}");
+    }
+    let human = stdout(&run(&["git", shallow.to_str().unwrap()]));
+    assert!(
+        human.contains("shallow clone: introduced here or in an older commit"),
+        "{human}"
+    );
+    let report = stdout(&run(&["git", bare.to_str().unwrap(), "--format", "jsonl"]));
+    assert!(!report.contains("shallow_boundary"), "{report}");
 }
 
 #[test]

@@ -11,6 +11,7 @@ use git2::{ErrorCode, ObjectType, Odb, Oid, Repository, Sort};
 use gix_hash::ObjectId;
 use rayon::prelude::*;
 
+use super::afterwards::Parents;
 use super::{commit_info, packed, signed};
 use crate::error::Error;
 use crate::finding::{CommitInfo, Finding, Origin};
@@ -63,6 +64,10 @@ pub struct Plan {
     head_blobs: HashSet<Oid>,
     /// The commits and annotated tags whose messages are scanned, with their origins.
     messages: Vec<(Oid, Origin)>,
+    /// The commits walked, oldest first and parents before children.
+    walked: Vec<Oid>,
+    /// Their parents among them.
+    parents: Parents,
     /// Commits walked.
     pub commits: u64,
     /// Whether the repository is a shallow clone (history before the boundary is absent).
@@ -203,7 +208,15 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
         plan: &mut plan,
         submodules: HashSet::new(),
     };
-    let selected: HashSet<Oid> = commits.iter().copied().collect();
+    let selected: HashMap<Oid, u32> = (0..)
+        .zip(commits.iter().copied())
+        .map(|(at, id)| (id, at))
+        .collect();
+    let shallow = if walker.plan.shallow {
+        shallow_commits(repo)
+    } else {
+        HashSet::new()
+    };
     let mut boundary = HashSet::new();
     for id in &commits {
         let Ok(commit) = repo.find_commit(*id) else {
@@ -211,7 +224,7 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
         };
         for parent in commit
             .parent_ids()
-            .filter(|parent| !selected.contains(parent))
+            .filter(|parent| !selected.contains_key(parent))
         {
             if boundary.insert(parent)
                 && let Ok(tree) = repo.find_commit(parent).and_then(|parent| parent.tree())
@@ -223,7 +236,13 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
     for (order, id) in commits.iter().enumerate() {
         match repo.find_commit(*id) {
             Ok(commit) => {
-                let info = Arc::new(commit_info(&commit, order));
+                let positions = commit
+                    .parent_ids()
+                    .filter_map(|parent| selected.get(&parent));
+                walker.plan.parents.push(positions.copied());
+                let mut info = commit_info(&commit, order);
+                info.shallow_boundary = shallow.contains(id);
+                let info = Arc::new(info);
                 walker.walk(commit.tree_id(), Some(&info));
                 walker
                     .plan
@@ -232,12 +251,16 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
                 walker.plan.commits += 1;
                 progress.commit_walked();
             }
-            Err(err) => walker.plan.skipped.push((
-                repo.path().to_path_buf(),
-                Skip::Unreadable(format!("commit {id}: {}", err.message())),
-            )),
+            Err(err) => {
+                walker.plan.parents.push(std::iter::empty());
+                walker.plan.skipped.push((
+                    repo.path().to_path_buf(),
+                    Skip::Unreadable(format!("commit {id}: {}", err.message())),
+                ));
+            }
         }
     }
+    walker.plan.walked = commits.clone();
     for named in not_commits {
         let info = Arc::new(named.info(repo, commits.len()));
         match named.kind {
@@ -329,6 +352,9 @@ fn unsigned(id: Oid, order: usize) -> CommitInfo {
         email: String::new(),
         date: String::new(),
         order,
+        refs: Vec::new(),
+        more_refs: false,
+        shallow_boundary: false,
     }
 }
 
@@ -372,6 +398,26 @@ fn reflog_commits(repo: &Repository, skipped: &mut Vec<(PathBuf, Skip)>) -> Vec<
         }
     }
     commits
+}
+
+/// Largest `shallow` file read: 64 MiB is over a million commit ids.
+const MAX_SHALLOW_FILE: u64 = 64 << 20;
+
+/// The commits at the boundary of a shallow clone, as its `shallow` file lists them.
+fn shallow_commits(repo: &Repository) -> HashSet<Oid> {
+    let path = repo.commondir().join("shallow");
+    let Ok(text) = crate::files::read_text(&path, MAX_SHALLOW_FILE, None) else {
+        return HashSet::new();
+    };
+    text.lines()
+        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .collect()
+}
+
+/// Fills in, for the `findings` of the scan of `plan`, where each blob was last seen
+/// and which references reach each introducing commit.
+pub fn annotate(repo: &Repository, plan: &Plan, findings: &mut [Finding]) {
+    super::afterwards::annotate(repo, &plan.walked, &plan.parents, findings);
 }
 
 /// Why `revision` names no commit, and where to look for names that do.
@@ -868,6 +914,8 @@ fn deliver<V: Visitor>(
             path: site.path.clone(),
             commit: Arc::clone(&site.commit),
             history_only: !plan.head_blobs.contains(&site.blob),
+            blob: site.blob.to_string(),
+            last_seen: None,
         };
         visitor.blob(Blob {
             origin,

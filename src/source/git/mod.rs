@@ -2,6 +2,7 @@
 //! `git2`. Nothing from the repository is ever executed: no hooks, filters or
 //! configured commands, and no network access.
 
+mod afterwards;
 mod date;
 pub mod history;
 mod packed;
@@ -91,6 +92,9 @@ fn signed(id: git2::Oid, who: &Signature<'_>, order: usize) -> CommitInfo {
         email: String::from_utf8_lossy(who.email_bytes()).into_owned(),
         date: date::iso8601(time.seconds(), time.offset_minutes()),
         order,
+        refs: Vec::new(),
+        more_refs: false,
+        shallow_boundary: false,
     }
 }
 
