@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::stream::{Streamed, WithField};
-use super::{ReportOptions, redact, shown};
-use crate::finding::{Finding, Origin};
+use super::{ReportOptions, history, redact, shown};
+use crate::finding::Finding;
 use crate::outcome::Outcome;
 use crate::rules::Rule;
 
@@ -80,28 +80,8 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
     if options.show_secrets {
         value["secret"] = json!(finding.secret);
     }
-    match &finding.origin {
-        Origin::GitBlob {
-            commit,
-            history_only,
-            blob,
-            last_seen,
-            ..
-        } => {
-            value["commit"] = json!(commit.as_ref());
-            value["history_only"] = json!(history_only);
-            value["blob"] = json!(blob);
-            if let Some(seen) = last_seen {
-                value["last_seen"] = json!(seen);
-            }
-        }
-        Origin::GitMessage { commit, tag, .. } => {
-            value["commit"] = json!(commit.as_ref());
-            if let Some(tag) = tag {
-                value["tag"] = json!(tag);
-            }
-        }
-        Origin::File { .. } | Origin::Staged { .. } => {}
+    for (name, _, field) in history::fields(&finding.origin) {
+        value[name] = field;
     }
     let parts: Vec<Value> = finding
         .parts()

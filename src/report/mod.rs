@@ -1,6 +1,7 @@
 //! Reports: redaction and the output formats. Reporters only format an [`Outcome`];
 //! nothing upstream knows which format was asked for.
 
+mod history;
 mod human;
 mod json;
 mod redact;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::stream::{Streamed, WithField};
-use super::{ReportOptions, shown};
+use super::{ReportOptions, history, shown};
 use crate::finding::{Finding, Origin, Role};
 use crate::outcome::{Level, Outcome, Provenance};
 use crate::rules::{Rule, Severity};
@@ -196,45 +196,27 @@ fn result(
         });
     }
     match &finding.origin {
-        Origin::GitBlob {
-            commit,
-            history_only,
-            blob,
-            last_seen,
-            ..
-        } => {
-            if commit.shallow_boundary {
-                message.push_str(&format!(
-                    " (in commit {}, the boundary of a shallow clone: it may come from an \
-                     older commit)",
-                    &commit.id[..12]
-                ));
-            } else {
-                message.push_str(&format!(" (introduced in commit {})", &commit.id[..12]));
-            }
-            properties["commit"] = json!(commit.as_ref());
-            properties["historyOnly"] = json!(history_only);
-            properties["blob"] = json!(blob);
-            if let Some(seen) = last_seen {
-                properties["lastSeen"] = json!(seen);
-            }
+        Origin::GitBlob { commit, .. } if commit.shallow_boundary => {
+            message.push_str(&format!(
+                " (in commit {}, the boundary of a shallow clone: it may come from an older \
+                 commit)",
+                &commit.id[..12]
+            ));
         }
-        Origin::GitMessage { commit, tag, .. } => {
-            match tag {
-                Some(tag) => message.push_str(&format!(
-                    " (in the message of tag {})",
-                    escape_brackets(tag)
-                )),
-                None => {
-                    message.push_str(&format!(" (in the message of commit {})", &commit.id[..12]))
-                }
-            }
-            properties["commit"] = json!(commit.as_ref());
-            if let Some(tag) = tag {
-                properties["tag"] = json!(tag);
-            }
+        Origin::GitBlob { commit, .. } => {
+            message.push_str(&format!(" (introduced in commit {})", &commit.id[..12]));
+        }
+        Origin::GitMessage { tag: Some(tag), .. } => {
+            let tag = escape_brackets(tag);
+            message.push_str(&format!(" (in the message of tag {tag})"));
+        }
+        Origin::GitMessage { commit, .. } => {
+            message.push_str(&format!(" (in the message of commit {})", &commit.id[..12]));
         }
         Origin::File { .. } | Origin::Staged { .. } => {}
+    }
+    for (_, name, field) in history::fields(&finding.origin) {
+        properties[name] = field;
     }
     let mut result = json!({
         "ruleId": rule.id,
