@@ -123,7 +123,7 @@ where
     });
     if let Some(visited) = &visited {
         let mut worker = new_worker();
-        for path in visited.tracked_not_met(root) {
+        for path in visited.tracked_not_met(root, &[IGNORE_FILE, ".ignore"]) {
             worker.scan_file(path);
         }
     }

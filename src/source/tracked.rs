@@ -17,7 +17,6 @@ use std::sync::Mutex;
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
-use super::dir::IGNORE_FILE;
 use crate::files::read_text;
 
 /// Git's file modes of entries that are not regular files: symbolic links, submodules.
@@ -48,8 +47,9 @@ impl Visited {
 
     /// The regular files tracked by the repository holding `root` (or any the walk of
     /// `root` met) that lie under `root` and that the walk did not meet, as the walk
-    /// would name them, minus those a `.keyscanignore` or `.ignore` file excludes.
-    pub fn tracked_not_met(&self, root: &Path) -> Vec<PathBuf> {
+    /// would name them, minus those the ignore files named `tool_ignores` (written for
+    /// tools, not git; in order of precedence within a directory) exclude.
+    pub fn tracked_not_met(&self, root: &Path, tool_ignores: &[&str]) -> Vec<PathBuf> {
         let Ok(root_resolved) = root.canonicalize() else {
             return Vec::new();
         };
@@ -68,7 +68,10 @@ impl Visited {
         trees.sort();
         trees.dedup();
         let files = lock(&self.files);
-        let mut tool_rules = ToolRules::default();
+        let mut tool_rules = ToolRules {
+            names: tool_ignores,
+            by_file: HashMap::new(),
+        };
         let mut found = Vec::new();
         for tree in trees {
             for tracked in tracked_files(&tree) {
@@ -112,22 +115,22 @@ fn tracked_files(tree: &Path) -> Vec<PathBuf> {
     paths
 }
 
-/// `.keyscanignore` and `.ignore` files, each read once.
-#[derive(Default)]
-struct ToolRules {
+/// Ignore files written for tools (`.keyscanignore`, `.ignore`), each read once.
+struct ToolRules<'a> {
+    names: &'a [&'a str],
     by_file: HashMap<PathBuf, Option<Gitignore>>,
 }
 
-impl ToolRules {
-    /// Whether a `.keyscanignore` or `.ignore` file in a directory from `top` down to
-    /// the parent of `path` excludes it: the deepest file with a rule for it decides,
-    /// and in one directory `.keyscanignore` before `.ignore`, as in the walk.
+impl ToolRules<'_> {
+    /// Whether one of these files in a directory from `top` down to the parent of
+    /// `path` excludes it: the deepest file with a rule for it decides, and in one
+    /// directory the files in the order of `names`, as in the walk.
     fn exclude(&mut self, top: &Path, path: &Path) -> bool {
         for dir in path.ancestors().skip(1) {
             if !dir.starts_with(top) {
                 break;
             }
-            for name in [IGNORE_FILE, ".ignore"] {
+            for name in self.names {
                 let file = dir.join(name);
                 let rules = self
                     .by_file
