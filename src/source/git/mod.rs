@@ -6,6 +6,7 @@ mod afterwards;
 mod date;
 pub mod history;
 mod packed;
+mod refs;
 pub mod staged;
 
 use std::path::{Path, PathBuf};
