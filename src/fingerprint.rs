@@ -15,8 +15,9 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use sha2::{Digest, Sha256};
 
 /// The salt when neither a baseline nor anything else gives one.
@@ -34,11 +35,26 @@ const ARGON2_PASSES: u32 = 2;
 const STRONG_BITS: f64 = 128.0;
 const STRONG_MIN_CHARS: usize = 20;
 
+/// Most slow derivations one scan makes: about 30 CPU seconds. Each guessable secret
+/// costs 15 ms where scanning the bytes that hold it costs nanoseconds, so a file of a
+/// million short generated values (or one built to stall scanners) would otherwise take
+/// hours. Past this, guessable secrets get the fast fingerprint and the scan says so.
+pub const SLOW_BUDGET: usize = 2048;
+
+thread_local! {
+    /// The Argon2 working memory of this thread, allocated at its first slow derivation.
+    static MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Computes the fingerprints of one scan, with one salt, remembering the slow ones.
 pub struct Fingerprinter {
     salt: String,
     argon2: Argon2<'static>,
     slow: Mutex<HashMap<[u8; 32], String>>,
+    /// Slow derivations started.
+    spent: AtomicUsize,
+    /// Guessable secrets given the fast fingerprint once the budget was spent.
+    over_budget: AtomicUsize,
 }
 
 impl std::fmt::Debug for Fingerprinter {
@@ -58,7 +74,15 @@ impl Fingerprinter {
             salt: salt.to_owned(),
             argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
             slow: Mutex::default(),
+            spent: AtomicUsize::new(0),
+            over_budget: AtomicUsize::new(0),
         }
+    }
+
+    /// How many guessable secrets got the fast fingerprint because the scan had more
+    /// than [`SLOW_BUDGET`] of them.
+    pub fn over_budget(&self) -> usize {
+        self.over_budget.load(Ordering::Relaxed)
     }
 
     /// The salt these fingerprints are made with.
@@ -69,20 +93,32 @@ impl Fingerprinter {
     /// The fingerprint of `secret` found by rule `rule_id`: 32 hex digits.
     pub fn of(&self, rule_id: &str, secret: &str) -> String {
         let salted = hash(&["keyscan:v2", &self.salt, rule_id]);
-        if is_strong(secret) {
+        let fast = || {
             let mut hasher = Sha256::new();
             hasher.update(salted);
             hasher.update(secret.as_bytes());
-            return hex(&hasher.finalize()[..FINGERPRINT_BYTES]);
+            hex(&hasher.finalize()[..FINGERPRINT_BYTES])
+        };
+        if is_strong(secret) {
+            return fast();
         }
         let key = hash(&[&hex(&salted), secret]);
         if let Some(known) = lock(&self.slow).get(&key) {
             return known.clone();
         }
+        if self.spent.fetch_add(1, Ordering::Relaxed) >= SLOW_BUDGET {
+            self.over_budget.fetch_add(1, Ordering::Relaxed);
+            return fast();
+        }
         let mut out = [0u8; FINGERPRINT_BYTES];
-        self.argon2
-            .hash_password_into(secret.as_bytes(), &salted, &mut out)
-            .expect("a 32-byte salt and a 16-byte output are within Argon2's bounds");
+        // Each thread keeps its 19 MiB of blocks: mapping them afresh for every secret
+        // cost as much system time as the derivation itself.
+        MEMORY.with_borrow_mut(|blocks| {
+            blocks.resize(ARGON2_MEMORY_KIB as usize, Block::default());
+            self.argon2
+                .hash_password_into_with_memory(secret.as_bytes(), &salted, &mut out, blocks)
+                .expect("a 32-byte salt and a 16-byte output are within Argon2's bounds");
+        });
         let fingerprint = hex(&out);
         lock(&self.slow).insert(key, fingerprint.clone());
         fingerprint
@@ -187,6 +223,23 @@ mod tests {
             keyscan.of("rule", "hunter2"),
             hex(&hasher.finalize()[..FINGERPRINT_BYTES])
         );
+    }
+
+    #[test]
+    fn past_the_budget_guessable_secrets_get_the_fast_fingerprint_and_are_counted() {
+        let keyscan = Fingerprinter::new("s");
+        let slow = keyscan.of("rule", "hunter2");
+        keyscan.spent.store(SLOW_BUDGET, Ordering::Relaxed);
+        // Derived before: still the slow one.
+        assert_eq!(keyscan.of("rule", "hunter2"), slow);
+        assert_eq!(keyscan.over_budget(), 0);
+        let fresh = Fingerprinter::new("s");
+        let slow_other = fresh.of("rule", "hunter3");
+        assert_ne!(keyscan.of("rule", "hunter3"), slow_other);
+        assert_eq!(keyscan.over_budget(), 1);
+        // Random tokens never count against it.
+        keyscan.of("rule", RANDOM_TOKEN);
+        assert_eq!(keyscan.over_budget(), 1);
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub use findings::findings_of;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::filter::Suppressor;
-use crate::fingerprint::Fingerprinter;
+use crate::fingerprint::{Fingerprinter, SLOW_BUDGET};
 use crate::outcome::{Level, Note, Outcome};
 use crate::source::dir::{self, DirOptions};
 use crate::source::git::history::{self, HistoryScope, Reading};
@@ -105,6 +105,20 @@ pub fn scan(source: &Source, settings: &Settings) -> Result<Outcome, Error> {
             outcome
         }
     };
+    let over_budget = settings.fingerprinter.over_budget();
+    if over_budget > 0
+        && let Some(root) = outcome.roots.first()
+    {
+        outcome.notes.push(Note {
+            level: Level::Warning,
+            path: root.clone(),
+            message: format!(
+                "more than {SLOW_BUDGET} distinct guessable secrets: {over_budget} more got a \
+                 fast fingerprint, which a baseline or SARIF file would give away, and which \
+                 an older baseline's entry for the same secret may not match"
+            ),
+        });
+    }
     outcome.stats.elapsed = started.elapsed();
     Ok(outcome)
 }
