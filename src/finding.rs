@@ -32,9 +32,12 @@ pub struct Finding {
     /// The secret itself; printed only with `--show-secrets`.
     pub secret: String,
     /// Stable identity from rule id and secret, independent of where it is
-    /// ([`crate::fingerprint`]). Worked out only for the findings a scan keeps (it can
-    /// take milliseconds): empty until then.
+    /// ([`crate::fingerprint`]). Made for all the findings a scan keeps at once, after
+    /// they are collected: empty until then.
     pub fingerprint: String,
+    /// Fingerprint prefixes that allow markers on the finding's line (or the line
+    /// above) name: the finding is allowed if its fingerprint starts with one.
+    pub marker_prefixes: Vec<String>,
     /// A hash of the finding's line with the secret blanked, plus `:occurrence`, as
     /// GitHub's `primaryLocationLineHash` expects.
     pub line_hash: String,

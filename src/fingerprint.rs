@@ -8,16 +8,17 @@
 //! fingerprint is Argon2id with the memory and time OWASP recommends for password
 //! storage, so every guess costs an attacker what it costs keyscan, about 15 ms and
 //! 19 MiB, and a salt kept with the baseline rules out tables computed in advance.
+//! Each distinct secret is derived once a scan, and at most [`SLOW_BUDGET`] of them.
 //!
 //! Version 1 fingerprints (an unsalted SHA-256) are still recognised when reading old
 //! baselines and allow markers, never written.
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argon2::{Algorithm, Argon2, Block, Params, Version};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 /// The salt when neither a baseline nor anything else gives one.
@@ -38,7 +39,9 @@ const STRONG_MIN_CHARS: usize = 20;
 /// Most slow derivations one scan makes: about 30 CPU seconds. Each guessable secret
 /// costs 15 ms where scanning the bytes that hold it costs nanoseconds, so a file of a
 /// million short generated values (or one built to stall scanners) would otherwise take
-/// hours. Past this, guessable secrets get the fast fingerprint and the scan says so.
+/// hours. Which secrets get them is decided over the whole scan, in sorted order, so
+/// that a scan of the same secrets gives the same fingerprints. Past this, guessable
+/// secrets get the fast fingerprint and the scan says so.
 pub const SLOW_BUDGET: usize = 2048;
 
 thread_local! {
@@ -46,14 +49,11 @@ thread_local! {
     static MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Computes the fingerprints of one scan, with one salt, remembering the slow ones.
+/// Makes the fingerprints of one scan, with one salt.
 pub struct Fingerprinter {
     salt: String,
     argon2: Argon2<'static>,
-    slow: Mutex<HashMap<[u8; 32], String>>,
-    /// Slow derivations started.
-    spent: AtomicUsize,
-    /// Guessable secrets given the fast fingerprint once the budget was spent.
+    /// Guessable secrets given the fast fingerprint because the budget was spent.
     over_budget: AtomicUsize,
 }
 
@@ -73,16 +73,8 @@ impl Fingerprinter {
         Fingerprinter {
             salt: salt.to_owned(),
             argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
-            slow: Mutex::default(),
-            spent: AtomicUsize::new(0),
             over_budget: AtomicUsize::new(0),
         }
-    }
-
-    /// How many guessable secrets got the fast fingerprint because the scan had more
-    /// than [`SLOW_BUDGET`] of them.
-    pub fn over_budget(&self) -> usize {
-        self.over_budget.load(Ordering::Relaxed)
     }
 
     /// The salt these fingerprints are made with.
@@ -90,38 +82,76 @@ impl Fingerprinter {
         &self.salt
     }
 
-    /// The fingerprint of `secret` found by rule `rule_id`: 32 hex digits.
-    pub fn of(&self, rule_id: &str, secret: &str) -> String {
-        let salted = hash(&["keyscan:v2", &self.salt, rule_id]);
-        let fast = || {
-            let mut hasher = Sha256::new();
-            hasher.update(salted);
-            hasher.update(secret.as_bytes());
-            hex(&hasher.finalize()[..FINGERPRINT_BYTES])
-        };
-        if is_strong(secret) {
-            return fast();
-        }
-        let key = hash(&[&hex(&salted), secret]);
-        if let Some(known) = lock(&self.slow).get(&key) {
-            return known.clone();
-        }
-        if self.spent.fetch_add(1, Ordering::Relaxed) >= SLOW_BUDGET {
-            self.over_budget.fetch_add(1, Ordering::Relaxed);
-            return fast();
-        }
+    /// How many distinct guessable secrets got the fast fingerprint because the scan
+    /// had more than [`SLOW_BUDGET`] of them.
+    pub fn over_budget(&self) -> usize {
+        self.over_budget.load(Ordering::Relaxed)
+    }
+
+    /// The fingerprints of `items` (rule id, secret), in their order: 32 hex digits
+    /// each. Random tokens get the fast one; of the distinct guessable secrets, the
+    /// first [`SLOW_BUDGET`] in sorted order get the slow one (derived in parallel),
+    /// the rest the fast one.
+    pub fn all(&self, items: &[(&str, &str)]) -> Vec<String> {
+        self.within_budget(items, SLOW_BUDGET)
+    }
+
+    /// [`Fingerprinter::all`] with at most `budget` slow derivations.
+    fn within_budget(&self, items: &[(&str, &str)], budget: usize) -> Vec<String> {
+        let mut guessable: Vec<(&str, &str)> = items
+            .iter()
+            .copied()
+            .filter(|(_, secret)| !is_strong(secret))
+            .collect();
+        guessable.sort_unstable();
+        guessable.dedup();
+        let over = guessable.len().saturating_sub(budget);
+        self.over_budget.fetch_add(over, Ordering::Relaxed);
+        guessable.truncate(budget);
+        let slow: HashMap<(&str, &str), String> = guessable
+            .par_iter()
+            .map(|&(rule_id, secret)| ((rule_id, secret), self.slow(rule_id, secret)))
+            .collect();
+        items
+            .iter()
+            .map(|key| {
+                slow.get(key)
+                    .cloned()
+                    .unwrap_or_else(|| self.fast(key.0, key.1))
+            })
+            .collect()
+    }
+
+    /// What every fingerprint is salted with for `rule_id`.
+    fn salted(&self, rule_id: &str) -> [u8; 32] {
+        hash(&["keyscan:v2", &self.salt, rule_id])
+    }
+
+    /// The salted SHA-256 fingerprint.
+    fn fast(&self, rule_id: &str, secret: &str) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.salted(rule_id));
+        hasher.update(secret.as_bytes());
+        hex(&hasher.finalize()[..FINGERPRINT_BYTES])
+    }
+
+    /// The Argon2id fingerprint.
+    fn slow(&self, rule_id: &str, secret: &str) -> String {
         let mut out = [0u8; FINGERPRINT_BYTES];
         // Each thread keeps its 19 MiB of blocks: mapping them afresh for every secret
         // cost as much system time as the derivation itself.
         MEMORY.with_borrow_mut(|blocks| {
             blocks.resize(ARGON2_MEMORY_KIB as usize, Block::default());
             self.argon2
-                .hash_password_into_with_memory(secret.as_bytes(), &salted, &mut out, blocks)
+                .hash_password_into_with_memory(
+                    secret.as_bytes(),
+                    &self.salted(rule_id),
+                    &mut out,
+                    blocks,
+                )
                 .expect("a 32-byte salt and a 16-byte output are within Argon2's bounds");
         });
-        let fingerprint = hex(&out);
-        lock(&self.slow).insert(key, fingerprint.clone());
-        fingerprint
+        hex(&out)
     }
 }
 
@@ -174,17 +204,18 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const RANDOM_TOKEN: &str = "Zq8vN2xLr5TfW1cYb7HgK3mPd9sJa4Ue6";
+
+    impl Fingerprinter {
+        /// The fingerprint of one finding.
+        fn of(&self, rule_id: &str, secret: &str) -> String {
+            self.all(&[(rule_id, secret)]).remove(0)
+        }
+    }
 
     #[test]
     fn fingerprints_depend_on_salt_rule_and_secret_only() {
@@ -213,33 +244,47 @@ mod tests {
         ] {
             assert!(!is_strong(weak), "{weak}");
         }
-        // The slow one is Argon2id: not the SHA-256 the fast one would give.
+        // A chosen secret gets Argon2id, a random token the salted SHA-256.
         let keyscan = Fingerprinter::new(DEFAULT_SALT);
-        let salted = hash(&["keyscan:v2", DEFAULT_SALT, "rule"]);
-        let mut hasher = Sha256::new();
-        hasher.update(salted);
-        hasher.update(b"hunter2");
+        assert_eq!(
+            keyscan.of("rule", "hunter2"),
+            keyscan.slow("rule", "hunter2")
+        );
         assert_ne!(
             keyscan.of("rule", "hunter2"),
-            hex(&hasher.finalize()[..FINGERPRINT_BYTES])
+            keyscan.fast("rule", "hunter2")
+        );
+        assert_eq!(
+            keyscan.of("rule", RANDOM_TOKEN),
+            keyscan.fast("rule", RANDOM_TOKEN)
         );
     }
 
     #[test]
-    fn past_the_budget_guessable_secrets_get_the_fast_fingerprint_and_are_counted() {
+    fn past_the_budget_the_last_guessable_secrets_in_sorted_order_get_the_fast_one() {
         let keyscan = Fingerprinter::new("s");
-        let slow = keyscan.of("rule", "hunter2");
-        keyscan.spent.store(SLOW_BUDGET, Ordering::Relaxed);
-        // Derived before: still the slow one.
-        assert_eq!(keyscan.of("rule", "hunter2"), slow);
-        assert_eq!(keyscan.over_budget(), 0);
-        let fresh = Fingerprinter::new("s");
-        let slow_other = fresh.of("rule", "hunter3");
-        assert_ne!(keyscan.of("rule", "hunter3"), slow_other);
+        let items = [
+            ("rule", "hunter3"),
+            ("rule", RANDOM_TOKEN),
+            ("rule", "hunter1"),
+            ("rule", "hunter2"),
+            ("rule", "hunter1"),
+        ];
+        let made = keyscan.within_budget(&items, 2);
         assert_eq!(keyscan.over_budget(), 1);
-        // Random tokens never count against it.
-        keyscan.of("rule", RANDOM_TOKEN);
-        assert_eq!(keyscan.over_budget(), 1);
+        assert_eq!(made[2], made[4], "one secret, one fingerprint");
+        assert_eq!(made[2], keyscan.slow("rule", "hunter1"));
+        assert_eq!(made[3], keyscan.slow("rule", "hunter2"));
+        assert_eq!(made[0], keyscan.fast("rule", "hunter3"));
+        assert_eq!(made[1], keyscan.fast("rule", RANDOM_TOKEN));
+        // The same secrets in another order get the same fingerprints.
+        let mut reversed = items;
+        reversed.reverse();
+        let again = Fingerprinter::new("s").within_budget(&reversed, 2);
+        assert_eq!(
+            again.iter().rev().collect::<Vec<_>>(),
+            made.iter().collect::<Vec<_>>()
+        );
     }
 
     #[test]

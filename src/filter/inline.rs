@@ -2,10 +2,8 @@
 //! scanners use), `keyscan:allow-next-line` on the line above, optionally narrowed to
 //! rule ids or fingerprint prefixes.
 
-use std::cell::OnceCell;
-
 use crate::finding::Finding;
-use crate::fingerprint::{Fingerprinter, legacy};
+use crate::fingerprint::legacy;
 use crate::rules::Rule;
 
 /// Markers that allow every finding on their line, from keyscan and other scanners.
@@ -67,51 +65,58 @@ fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// a person writes, and a bound on the work for a marker in a megabyte-long line.
 const MARKER_WORDS: usize = 32;
 
-/// Whether the words after a marker cover the finding: a bare marker, or one followed
+/// What the words after a marker say about a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Cover {
+    /// It covers the finding: a bare marker, plain comment text, or the finding's
+    /// rule id.
+    Yes,
+    /// It names other rules only.
+    No,
+    /// It covers the finding if its fingerprint (or its version 1 fingerprint) starts
+    /// with one of these lowercase prefixes: known only once fingerprints are made.
+    IfFingerprint(Vec<String>),
+}
+
+/// What the words after a marker say about `finding`: a bare marker, or one followed
 /// by plain comment text, covers every finding; one followed by rule ids or
-/// fingerprint prefixes (of the current fingerprint, or of the version 1 one a marker
-/// written before may hold) covers only the findings one of them names.
-pub(super) fn covers(
-    after: &[u8],
-    rule: &Rule,
-    finding: &Finding,
-    rules: &[Rule],
-    fingerprinter: &Fingerprinter,
-) -> bool {
-    let fingerprints = OnceCell::new();
+/// fingerprint prefixes covers only the findings one of them names.
+pub(super) fn covers(after: &[u8], rule: &Rule, rules: &[Rule]) -> Cover {
     let words = after
         .split(|&b| b.is_ascii_whitespace() || b == b',')
         .filter(|word| !word.is_empty())
         .take(MARKER_WORDS);
     let mut narrowed = false;
+    let mut prefixes = Vec::new();
     for word in words {
-        let is_rule = rules
-            .iter()
-            .any(|known| known.id.as_bytes().eq_ignore_ascii_case(word));
-        let is_fingerprint =
-            word.len() >= FINGERPRINT_PREFIX && word.iter().all(u8::is_ascii_hexdigit);
-        if is_rule || is_fingerprint {
+        if rule.id.as_bytes().eq_ignore_ascii_case(word) {
+            return Cover::Yes;
+        }
+        if word.len() >= FINGERPRINT_PREFIX && word.iter().all(u8::is_ascii_hexdigit) {
+            prefixes.push(String::from_utf8_lossy(word).to_ascii_lowercase());
             narrowed = true;
-            let names_rule = rule.id.as_bytes().eq_ignore_ascii_case(word);
-            let names_fingerprint = is_fingerprint
-                && fingerprints
-                    .get_or_init(|| {
-                        [
-                            fingerprinter.of(&rule.id, &finding.secret),
-                            legacy(&rule.id, &finding.secret),
-                        ]
-                    })
-                    .iter()
-                    .any(|fingerprint| {
-                        fingerprint
-                            .as_bytes()
-                            .get(..word.len())
-                            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(word))
-                    });
-            if names_rule || names_fingerprint {
-                return true;
-            }
+        } else if rules
+            .iter()
+            .any(|known| known.id.as_bytes().eq_ignore_ascii_case(word))
+        {
+            narrowed = true;
         }
     }
-    !narrowed
+    match (narrowed, prefixes.is_empty()) {
+        (false, _) => Cover::Yes,
+        (true, true) => Cover::No,
+        (true, false) => Cover::IfFingerprint(prefixes),
+    }
+}
+
+/// Whether one of `prefixes` (from [`Cover::IfFingerprint`]) begins the fingerprint
+/// of `finding` or its version 1 fingerprint.
+pub(super) fn names_fingerprint(prefixes: &[String], rule: &Rule, finding: &Finding) -> bool {
+    if prefixes.is_empty() {
+        return false;
+    }
+    let old = legacy(&rule.id, &finding.secret);
+    prefixes.iter().any(|prefix| {
+        finding.fingerprint.starts_with(prefix.as_str()) || old.starts_with(prefix.as_str())
+    })
 }

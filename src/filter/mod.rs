@@ -12,10 +12,9 @@ pub use allowlist::Allowlist;
 pub use baseline::Accepted;
 
 use crate::finding::Finding;
-use crate::fingerprint::Fingerprinter;
 use crate::outcome::Mechanism;
 use crate::rules::{Rule, Severity};
-use inline::{NEXT_LINE, SAME_LINE, covers, marker_tails};
+use inline::{Cover, NEXT_LINE, SAME_LINE, covers, marker_tails, names_fingerprint};
 
 /// The suppression rules in force for a scan.
 #[derive(Debug, Clone, Default)]
@@ -58,24 +57,23 @@ impl Suppressor {
         }
     }
 
-    /// Why `finding`, on the line `context` describes, is not reported, or `None` if it
-    /// is. Fingerprints come from `fingerprinter`, and only when a marker or the
-    /// baseline needs one.
+    /// Why `finding`, on the line `context` describes, is not reported, or `None` if
+    /// it may be. What depends on its fingerprint, which is made later for every kept
+    /// finding at once, is left in `finding.marker_prefixes` for
+    /// [`Suppressor::reason_by_fingerprint`].
     pub fn reason(
         &self,
-        finding: &Finding,
+        finding: &mut Finding,
         rules: &[Rule],
         context: &LineContext<'_>,
-        fingerprinter: &Fingerprinter,
     ) -> Option<Mechanism> {
         let rule = &rules[finding.rule];
-        let covered = |tails: &[&[u8]]| {
-            tails
-                .iter()
-                .any(|after| covers(after, rule, finding, rules, fingerprinter))
-        };
-        if covered(&context.same_line) || covered(&context.next_line) {
-            return Some(Mechanism::Inline);
+        for after in context.same_line.iter().chain(&context.next_line) {
+            match covers(after, rule, rules) {
+                Cover::Yes => return Some(Mechanism::Inline),
+                Cover::No => {}
+                Cover::IfFingerprint(prefixes) => finding.marker_prefixes.extend(prefixes),
+            }
         }
         if self.path_allowed(finding.origin.path()) {
             return Some(Mechanism::AllowlistPath);
@@ -106,16 +104,19 @@ impl Suppressor {
         {
             return Some(Mechanism::MinSeverity);
         }
-        if !self.baseline.is_empty() {
-            let fingerprint = fingerprinter.of(&rule.id, &finding.secret);
-            if self
-                .baseline
-                .accepts(&fingerprint, &rule.id, &finding.secret)
-            {
-                return Some(Mechanism::Baseline);
-            }
-        }
         None
+    }
+
+    /// Why `finding`, whose fingerprint is made, is not reported after all: an allow
+    /// marker names its fingerprint, or the baseline accepts it.
+    pub fn reason_by_fingerprint(&self, finding: &Finding, rules: &[Rule]) -> Option<Mechanism> {
+        let rule = &rules[finding.rule];
+        if names_fingerprint(&finding.marker_prefixes, rule, finding) {
+            return Some(Mechanism::Inline);
+        }
+        self.baseline
+            .accepts(&finding.fingerprint, &rule.id, &finding.secret)
+            .then_some(Mechanism::Baseline)
     }
 
     fn path_allowed(&self, path: &Path) -> bool {

@@ -7,7 +7,7 @@ use std::ops::RangeInclusive;
 
 use crate::decode::{self, archive, utf16, utf16::Utf16};
 use crate::filter::LineContext;
-use crate::finding::{Finding, Origin};
+use crate::finding::Origin;
 use crate::outcome::{Level, Note, Outcome};
 use crate::source::{Blob, Skip, Visitor};
 use crate::text::{LineCursor, line_bounds};
@@ -184,26 +184,21 @@ impl Collector<'_> {
         // The decodings that made `data`, outermost first: archives, then UTF-16.
         let chain: Vec<&str> = outer.into_iter().chain(encoding.map(Utf16::name)).collect();
         let findings = build(engine.rules(), origin, data, hits, &chain);
-        let fingerprinter = &self.settings.fingerprinter;
         let rules = engine.rules();
-        let kept = |mut finding: Finding| {
-            finding.fingerprint = fingerprinter.of(&rules[finding.rule].id, &finding.secret);
-            finding
-        };
         let Some(suppressor) = &self.settings.suppressor else {
-            return self.outcome.findings.extend(findings.into_iter().map(kept));
+            return self.outcome.findings.extend(findings);
         };
         // Findings come in position order: each line's context is worked out once.
         let mut lines = LineCursor::new(data);
         let mut context = LineContext::default();
-        for (finding, offset) in findings.into_iter().zip(offsets) {
+        for (mut finding, offset) in findings.into_iter().zip(offsets) {
             if let Some(line) = lines.enter(offset) {
                 let previous = (line.start > 0).then(|| &data[line_bounds(data, line.start - 1)]);
                 context = suppressor.line_context(&data[line], previous);
             }
-            match suppressor.reason(&finding, rules, &context, fingerprinter) {
+            match suppressor.reason(&mut finding, rules, &context) {
                 Some(mechanism) => *self.outcome.suppressed.entry(mechanism).or_default() += 1,
-                None => self.outcome.findings.push(kept(finding)),
+                None => self.outcome.findings.push(finding),
             }
         }
     }

@@ -201,6 +201,7 @@ pub(super) fn build(
                 severity: rule.severity,
                 confidence,
                 fingerprint: String::new(),
+                marker_prefixes: Vec::new(),
                 line_hash: line_hash(data, line, found.secret),
                 secret,
                 pair,

@@ -130,7 +130,29 @@ fn finish<'s>(collectors: impl IntoIterator<Item = Collector<'s>>, settings: &Se
         loose.extend(collector.loose);
         collector.outcome
     }));
-    pairing::pair_across_files(&mut outcome.findings, loose, settings.engine.rules());
+    let rules = settings.engine.rules();
+    pairing::pair_across_files(&mut outcome.findings, loose, rules);
+    let items: Vec<(&str, &str)> = outcome
+        .findings
+        .iter()
+        .map(|finding| (rules[finding.rule].id.as_str(), finding.secret.as_str()))
+        .collect();
+    let fingerprints = settings.fingerprinter.all(&items);
+    for (finding, fingerprint) in outcome.findings.iter_mut().zip(fingerprints) {
+        finding.fingerprint = fingerprint;
+    }
+    if let Some(suppressor) = &settings.suppressor {
+        let suppressed = &mut outcome.suppressed;
+        outcome.findings.retain(
+            |finding| match suppressor.reason_by_fingerprint(finding, rules) {
+                Some(mechanism) => {
+                    *suppressed.entry(mechanism).or_default() += 1;
+                    false
+                }
+                None => true,
+            },
+        );
+    }
     outcome
 }
 
