@@ -903,6 +903,15 @@ fn a_partial_clone_is_named_once_with_the_count_of_blobs_never_fetched() {
     assert!(!err.contains("is missing or corrupt"), "{err}");
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["stats"]["not_fetched"], 4);
+    // A copy of the object store without the configuration: its promisor packs say it.
+    git_in(&partial, &["config", "--remove-section", "remote.origin"]);
+    let output = run_expect(2, &["git", partial.to_str().unwrap(), "--format", "json"]);
+    let err = stderr(&output);
+    assert!(
+        err.contains("partial clone: 4 blobs were never fetched"),
+        "{err}"
+    );
+    assert!(!err.contains("is missing or corrupt"), "{err}");
 }
 
 #[test]

@@ -745,8 +745,23 @@ fn is_lfs_pointer(data: &[u8]) -> bool {
 }
 
 /// Whether `repo` is a partial clone (`git clone --filter`): its blobs are fetched on
-/// demand by git, which keyscan does not do.
+/// demand by git, which keyscan does not do. Its configuration says so, or its packs
+/// do: git marks each pack fetched from a promisor remote with a `.promisor` file,
+/// which stays when the configuration is lost (a copied or mirrored object store).
 fn is_partial_clone(repo: &Repository) -> bool {
+    let promisor_pack = std::fs::read_dir(repo.commondir().join("objects/pack"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|entry| {
+            entry
+                .path()
+                .extension()
+                .is_some_and(|ext| ext == "promisor")
+        });
+    if promisor_pack {
+        return true;
+    }
     let Ok(config) = repo.config() else {
         return false;
     };
