@@ -44,7 +44,13 @@ impl Parents {
 /// Fills in, for `findings` of a history scan whose commits were `walked` (oldest
 /// first, parents before children, with their `parents`), where each blob was last
 /// seen and which references reach each commit.
-pub fn annotate(repo: &Repository, walked: &[Oid], parents: &Parents, findings: &mut [Finding]) {
+pub fn annotate(
+    repo: &Repository,
+    walked: &[Oid],
+    roots: &[Oid],
+    parents: &Parents,
+    findings: &mut [Finding],
+) {
     if findings.is_empty() {
         return;
     }
@@ -55,7 +61,7 @@ pub fn annotate(repo: &Repository, walked: &[Oid], parents: &Parents, findings: 
             _ => None,
         })
         .collect();
-    let last_seen = last_seen(repo, walked, wanted);
+    let last_seen = last_seen(repo, walked, roots, wanted);
     let reach = References::reaching(repo, walked, parents);
     let mut annotated: HashMap<String, Arc<CommitInfo>> = HashMap::new();
     for finding in findings.iter_mut() {
@@ -85,27 +91,26 @@ pub fn annotate(repo: &Repository, walked: &[Oid], parents: &Parents, findings: 
     }
 }
 
-/// For each blob of `wanted`, the newest of the `walked` commits whose tree has it
-/// and its path there. Trees are walked newest commit first, each once, and the walk
-/// stops when every blob is placed.
+/// For each blob of `wanted`, the newest of the `walked` commits (whose root trees are
+/// `roots`) that has it, and its path there: trees walked newest commit first, each
+/// once, stopping when every blob is placed. (libgit2 serialises pack reads behind one
+/// lock: walking spans of history on several threads was no faster.)
 fn last_seen(
     repo: &Repository,
     walked: &[Oid],
-    mut wanted: HashSet<Oid>,
+    roots: &[Oid],
+    wanted: HashSet<Oid>,
 ) -> HashMap<Oid, LastSeen> {
-    let mut found = HashMap::new();
+    let mut found: HashMap<Oid, LastSeen> = HashMap::new();
     let mut seen_trees = HashSet::new();
-    for id in walked.iter().rev() {
-        if wanted.is_empty() {
+    for (at, root) in roots.iter().enumerate().rev() {
+        if found.len() == wanted.len() {
             break;
         }
-        let Ok(tree) = repo.find_commit(*id).and_then(|commit| commit.tree()) else {
-            continue;
-        };
-        if !seen_trees.insert(tree.id()) {
+        if root.is_zero() || !seen_trees.insert(*root) {
             continue;
         }
-        let mut stack = vec![(tree.id(), PathBuf::new())];
+        let mut stack = vec![(*root, PathBuf::new())];
         while let Some((tree_id, prefix)) = stack.pop() {
             let Ok(tree) = repo.find_tree(tree_id) else {
                 continue;
@@ -116,10 +121,12 @@ fn last_seen(
                     Some(ObjectType::Tree) if seen_trees.insert(entry.id()) => {
                         stack.push((entry.id(), path()));
                     }
-                    Some(ObjectType::Blob) if wanted.remove(&entry.id()) => {
+                    Some(ObjectType::Blob)
+                        if wanted.contains(&entry.id()) && !found.contains_key(&entry.id()) =>
+                    {
                         let seen = LastSeen {
                             path: path(),
-                            commit: id.to_string(),
+                            commit: walked[at].to_string(),
                         };
                         found.insert(entry.id(), seen);
                     }

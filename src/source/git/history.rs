@@ -69,6 +69,8 @@ pub struct Plan {
     walked: Vec<Oid>,
     /// Their parents among them.
     parents: Parents,
+    /// Their root trees (zero for a commit that could not be read).
+    roots: Vec<Oid>,
     /// Commits walked.
     pub commits: u64,
     /// Whether the repository is a shallow clone (history before the boundary is absent).
@@ -241,6 +243,7 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
                     .parent_ids()
                     .filter_map(|parent| selected.get(&parent));
                 walker.plan.parents.push(positions.copied());
+                walker.plan.roots.push(commit.tree_id());
                 let mut info = commit_info(&commit, order);
                 info.shallow_boundary = shallow.contains(id);
                 let info = Arc::new(info);
@@ -254,6 +257,7 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
             }
             Err(err) => {
                 walker.plan.parents.push(std::iter::empty());
+                walker.plan.roots.push(Oid::ZERO_SHA1);
                 walker.plan.skipped.push((
                     repo.path().to_path_buf(),
                     Skip::Unreadable(format!("commit {id}: {}", err.message())),
@@ -311,7 +315,7 @@ fn message_origin(commit: &Arc<CommitInfo>, tag: Option<String>) -> Origin {
 /// Fills in, for the `findings` of the scan of `plan`, where each blob was last seen
 /// and which references reach each introducing commit.
 pub fn annotate(repo: &Repository, plan: &Plan, findings: &mut [Finding]) {
-    super::afterwards::annotate(repo, &plan.walked, &plan.parents, findings);
+    super::afterwards::annotate(repo, &plan.walked, &plan.roots, &plan.parents, findings);
 }
 
 /// Why `revision` names no commit, and where to look for names that do.
