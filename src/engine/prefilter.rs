@@ -2,6 +2,8 @@
 //! decoded views: decides which rules' patterns need to run on a blob, and which
 //! views are worth making, in one pass.
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use crate::rules::Rule;
@@ -29,6 +31,7 @@ impl Prefilter {
     pub fn new(rules: &[Rule], markers: &[&str]) -> Prefilter {
         let mut keywords: Vec<String> = Vec::new();
         let mut direct: Vec<Vec<usize>> = Vec::new();
+        let mut index_of: HashMap<String, usize> = HashMap::new();
         let slots = rules
             .iter()
             .map(|rule| rule.keywords.iter().map(String::as_str).collect::<Vec<_>>())
@@ -36,30 +39,32 @@ impl Prefilter {
         for (index, slot_keywords) in slots.enumerate() {
             for keyword in slot_keywords {
                 let keyword = keyword.to_ascii_lowercase();
-                match keywords.iter().position(|known| *known == keyword) {
-                    Some(known) => direct[known].push(index),
+                match index_of.get(&keyword) {
+                    Some(&known) => direct[known].push(index),
                     None => {
+                        index_of.insert(keyword.clone(), keywords.len());
                         keywords.push(keyword);
                         direct.push(vec![index]);
                     }
                 }
             }
         }
+        // Each keyword's substrings of a keyword's length are looked up among the
+        // keywords (at most 256 bytes each): comparing every pair of 1,500 keywords took
+        // most of start-up.
+        let mut lengths: Vec<usize> = keywords.iter().map(String::len).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
         let rules_of_keyword = keywords
             .iter()
             .map(|outer| {
-                let mut covered: Vec<usize> = keywords
+                let outer = outer.as_bytes();
+                let mut covered: Vec<usize> = lengths
                     .iter()
-                    .zip(&direct)
-                    // Keywords are short: comparing windows beats setting up a substring
-                    // search for each of the (keywords squared) pairs at start-up.
-                    .filter(|(inner, _)| {
-                        outer
-                            .as_bytes()
-                            .windows(inner.len())
-                            .any(|window| window == inner.as_bytes())
-                    })
-                    .flat_map(|(_, rules)| rules.iter().copied())
+                    .take_while(|&&length| length <= outer.len())
+                    .flat_map(|&length| outer.windows(length))
+                    .filter_map(|inner| index_of.get(std::str::from_utf8(inner).ok()?))
+                    .flat_map(|&inner| direct[inner].iter().copied())
                     .collect();
                 covered.sort_unstable();
                 covered.dedup();

@@ -302,6 +302,10 @@ fn compile_all(
     rules
 }
 
+/// Longest keyword a rule may have: the longest built-in one is under 60, and the
+/// keyword prefilter's start-up work grows with the length of each.
+const MAX_KEYWORD_LEN: usize = 256;
+
 /// Problems with a rule's fields that do not need the pattern compiled.
 fn field_problems(raw: &RawRule) -> Vec<String> {
     let mut problems = Vec::new();
@@ -315,6 +319,11 @@ fn field_problems(raw: &RawRule) -> Vec<String> {
         if keyword.trim().len() < 3 {
             problems.push(format!(
                 "keyword {keyword:?} is shorter than 3 characters and would match nearly everywhere"
+            ));
+        } else if keyword.len() > MAX_KEYWORD_LEN {
+            problems.push(format!(
+                "a keyword is longer than {MAX_KEYWORD_LEN} characters; keywords are short \
+                 literals that text with the secret contains"
             ));
         } else if !keyword.is_ascii() {
             problems.push(format!("keyword {keyword:?} must be ASCII"));
@@ -445,6 +454,23 @@ counterexamples = ["kw_"]
                 .any(|p| p.contains("unknown variant") && !p.contains("urgent")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_keyword_longer_than_the_cap_is_rejected_without_being_quoted() {
+        let long = "k".repeat(MAX_KEYWORD_LEN + 1);
+        let text = format!("provider = \"P\"\n{}", rule("r", "")).replace(
+            "keywords = [\"kw_\"]",
+            &format!("keywords = [\"kw_\", \"{long}\"]"),
+        );
+        let found = problems(&text);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("longer than 256 characters")),
+            "{found:?}"
+        );
+        assert!(found.iter().all(|p| !p.contains(&long)), "{found:?}");
     }
 
     #[test]
