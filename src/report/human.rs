@@ -84,14 +84,7 @@ pub fn write(
                 } else {
                     ""
                 };
-                writeln!(
-                    out,
-                    "    commit {}{boundary} by {} <{}>, {}{history}",
-                    &commit.id[..12],
-                    printable(&commit.author),
-                    printable(&commit.email),
-                    commit.date,
-                )?;
+                write_made_by(out, "commit", commit, boundary, history)?;
                 if let Some(seen) = last_seen.as_ref().filter(|seen| &seen.path != path) {
                     writeln!(
                         out,
@@ -107,14 +100,7 @@ pub fn write(
                     || "commit".to_owned(),
                     |name| format!("tag {}", printable(name)),
                 );
-                writeln!(
-                    out,
-                    "    {object} {} by {} <{}>, {}",
-                    &commit.id[..12],
-                    printable(&commit.author),
-                    printable(&commit.email),
-                    commit.date,
-                )?;
+                write_made_by(out, &object, commit, "", "")?;
                 write_refs(out, commit)?;
             }
             Origin::File { .. } | Origin::Staged { .. } => {}
@@ -210,6 +196,25 @@ fn write_summary(
         )?;
     }
     Ok(())
+}
+
+/// The line naming the commit (or tag, as `object` says) a finding came from, who made
+/// it and when, with `after_id` and `after_date` appended where they go.
+fn write_made_by(
+    out: &mut dyn Write,
+    object: &str,
+    commit: &CommitInfo,
+    after_id: &str,
+    after_date: &str,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "    {object} {}{after_id} by {} <{}>, {}{after_date}",
+        &commit.id[..12],
+        printable(&commit.author),
+        printable(&commit.email),
+        commit.date,
+    )
 }
 
 /// The references that reach `commit`, on a line of their own, if any.
