@@ -94,7 +94,7 @@ impl Engine {
     /// What one keyword pass over `haystack` finds: the rules with a keyword in it
     /// (the only ones whose patterns can match) and the markers of decoded views.
     pub fn keyword_hits(&self, haystack: &[u8]) -> KeywordHits {
-        let mut rules = self.prefilter.slots(haystack);
+        let mut rules = self.prefilter.slots(&self.prefilter.occurrences(haystack));
         let first_marker = rules.partition_point(|&slot| slot < self.rules().len());
         let markers = rules
             .split_off(first_marker)
