@@ -3,11 +3,14 @@
 
 mod check;
 mod filters;
+mod near;
 mod pairing;
 mod prefilter;
 mod validate;
 
 use std::ops::Range;
+
+use regex_automata::Input;
 
 pub use check::check_examples;
 pub use filters::{is_placeholder, shannon_entropy};
@@ -58,6 +61,9 @@ pub struct KeywordHits {
     pub rules: Vec<usize>,
     /// Indexes into [`decode::MARKERS`] of the markers in the blob.
     pub markers: Vec<usize>,
+    /// For each of `rules`, the parts of a large blob near its keywords, where its
+    /// pattern runs; empty when the blob is searched whole.
+    near: Vec<Vec<Range<usize>>>,
 }
 
 /// A match before positions and pairing: a rule and the secret's byte range.
@@ -88,20 +94,32 @@ impl Engine {
 
     /// All secrets in `haystack`, ordered by position.
     pub fn scan(&self, haystack: &[u8]) -> Vec<Match> {
-        self.scan_rules(haystack, &self.keyword_hits(haystack).rules)
+        self.scan_rules(haystack, &self.keyword_hits(haystack))
     }
 
     /// What one keyword pass over `haystack` finds: the rules with a keyword in it
     /// (the only ones whose patterns can match) and the markers of decoded views.
     pub fn keyword_hits(&self, haystack: &[u8]) -> KeywordHits {
-        let mut rules = self.prefilter.slots(&self.prefilter.occurrences(haystack));
+        let occurrences = self.prefilter.occurrences(haystack);
+        let mut rules = self.prefilter.slots(&occurrences);
         let first_marker = rules.partition_point(|&slot| slot < self.rules().len());
         let markers = rules
             .split_off(first_marker)
             .into_iter()
             .map(|slot| slot - self.rules().len())
             .collect();
-        KeywordHits { rules, markers }
+        let near = if haystack.len() > near::WHOLE_BLOB {
+            near::windows(&occurrences, &rules, haystack.len(), |keyword| {
+                self.prefilter.slots_of(keyword)
+            })
+        } else {
+            Vec::new()
+        };
+        KeywordHits {
+            rules,
+            markers,
+            near,
+        }
     }
 
     /// Whether any keyword of the rule at `rule` occurs in `haystack`.
@@ -112,36 +130,49 @@ impl Engine {
     /// Secrets in `haystack` found by the rule at `rule` alone, keywords and pairing
     /// aside, for checking a rule's examples.
     pub fn scan_with_rule(&self, haystack: &[u8], rule: usize) -> Vec<Range<usize>> {
-        self.candidates(haystack, &[rule])
+        self.candidates(haystack, &[rule], &[])
             .into_iter()
             .map(|candidate| candidate.secret)
             .collect()
     }
 
-    /// All secrets in `haystack` found by `rules` (from [`Engine::keyword_hits`]),
-    /// ordered by position.
-    pub fn scan_rules(&self, haystack: &[u8], rules: &[usize]) -> Vec<Match> {
-        if rules.is_empty() {
+    /// All secrets in `haystack` found by the rules of `hits` (from
+    /// [`Engine::keyword_hits`] on the same haystack), ordered by position.
+    pub fn scan_rules(&self, haystack: &[u8], hits: &KeywordHits) -> Vec<Match> {
+        if hits.rules.is_empty() {
             return Vec::new();
         }
-        pairing::resolve(haystack, self.candidates(haystack, rules), self.rules())
+        let candidates = self.candidates(haystack, &hits.rules, &hits.near);
+        pairing::resolve(haystack, candidates, self.rules())
     }
 
-    /// Matches of `rules` that pass their filters and validators.
-    fn candidates(&self, haystack: &[u8], rules: &[usize]) -> Vec<Candidate> {
+    /// Matches of `rules` that pass their filters and validators, each rule's sought
+    /// in its ranges of `near`, or in the whole haystack.
+    fn candidates(
+        &self,
+        haystack: &[u8],
+        rules: &[usize],
+        near: &[Vec<Range<usize>>],
+    ) -> Vec<Candidate> {
+        let all = 0..haystack.len();
+        let whole = std::slice::from_ref(&all);
         let mut out = Vec::new();
-        for &index in rules {
+        for (position, &index) in rules.iter().enumerate() {
             let rule = &self.rules()[index];
             let (regex, secret_group) = rule.pattern.regex();
-            for captures in regex.captures_iter(haystack) {
-                let Some(secret) = captures.get(secret_group) else {
-                    continue;
-                };
-                if accepts(rule, secret.as_bytes()) {
-                    out.push(Candidate {
-                        rule: index,
-                        secret: secret.range(),
-                    });
+            let windows = near.get(position).map_or(whole, Vec::as_slice);
+            for window in windows {
+                let input = Input::new(haystack).range(window.clone());
+                for captures in regex.captures_iter(input) {
+                    let Some(secret) = captures.get_group(secret_group) else {
+                        continue;
+                    };
+                    if accepts(rule, &haystack[secret.range()]) {
+                        out.push(Candidate {
+                            rule: index,
+                            secret: secret.range(),
+                        });
+                    }
                 }
             }
         }
@@ -365,6 +396,31 @@ counterexamples = ["x-signed: short"]
             }
         );
         assert_eq!(&text[found[0].secret.clone()], b"q7vz2lmn9pr4tx8w");
+    }
+
+    #[test]
+    fn in_a_large_blob_patterns_run_near_their_keywords_only() {
+        let engine = engine();
+        let filler = "let filler = 1;\n".repeat(near::WHOLE_BLOB / 16 + 1);
+        // A pattern that holds its keyword is found anywhere, even at the very end.
+        let large = format!("{filler}test_secret = q7vz2lmn9pr4tx8w");
+        assert_eq!(
+            ids(&engine, &engine.scan(large.as_bytes())),
+            ["test-secret"]
+        );
+        // A keyword that only marks the blob reaches 16 KiB, not across a large one.
+        let far = format!("@generic\n{filler}secret = q7vz2lmn9pr4tx8w");
+        assert!(ids(&engine, &engine.scan(far.as_bytes())).is_empty());
+        let near = format!("{filler}@generic\nsecret = q7vz2lmn9pr4tx8w");
+        assert_eq!(
+            ids(&engine, &engine.scan(near.as_bytes())),
+            ["test-generic-secret"]
+        );
+        let small = "@generic\nlet filler = 1;\nsecret = q7vz2lmn9pr4tx8w";
+        assert_eq!(
+            ids(&engine, &engine.scan(small.as_bytes())),
+            ["test-generic-secret"]
+        );
     }
 
     #[test]

@@ -161,6 +161,11 @@ impl Prefilter {
             .collect()
     }
 
+    /// The slots (rules, then markers) the keyword at `keyword` stands for, in order.
+    pub fn slots_of(&self, keyword: usize) -> &[usize] {
+        &self.slots_of_keyword[keyword]
+    }
+
     fn start(&self) -> StateID {
         self.automaton
             .start_state(Anchored::No)

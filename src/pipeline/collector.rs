@@ -141,7 +141,7 @@ impl Collector<'_> {
         }
         let engine = &self.settings.engine;
         let keywords = engine.keyword_hits(data);
-        let mut matches = engine.scan_rules(data, &keywords.rules);
+        let mut matches = engine.scan_rules(data, &keywords);
         let views = if decode {
             decode::views(data, &keywords.markers, !keywords.rules.is_empty())
         } else {

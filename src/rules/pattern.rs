@@ -7,7 +7,9 @@
 
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::PatternID;
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::syntax;
 
 /// Largest compiled size of one rule's pattern; keeps start-up and memory bounded.
 const REGEX_SIZE_LIMIT: usize = 8 << 20;
@@ -74,14 +76,27 @@ impl Pattern {
 }
 
 fn compile(source: &str) -> Result<Compiled, String> {
-    let regex = RegexBuilder::new(source)
-        .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|err| format!("invalid pattern: {err}"))?;
+    // What `regex::bytes::RegexBuilder` sets, on the engine underneath it, which can
+    // search part of a haystack while looking at the bytes around it.
+    let regex = meta::Builder::new()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(
+            meta::Config::new()
+                .utf8_empty(false)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
+        )
+        .build(source)
+        .map_err(|err| {
+            let reason = match (err.size_limit(), err.syntax_error()) {
+                (Some(limit), _) => format!("compiled regex exceeds size limit of {limit} bytes"),
+                (None, Some(syntax)) => syntax.to_string(),
+                (None, None) => err.to_string(),
+            };
+            format!("invalid pattern: {reason}")
+        })?;
     let secret_group = regex
-        .capture_names()
-        .position(|name| name == Some("secret"))
+        .group_info()
+        .to_index(PatternID::ZERO, "secret")
         .ok_or("pattern has no named group `secret`")?;
     Ok(Compiled {
         regex,
@@ -97,8 +112,10 @@ mod tests {
     fn the_secret_group_is_found_among_others() {
         let pattern = Pattern::new(r"(x)(?:y)(?P<other>z)+(?P<secret>[0-9]{4})");
         let (regex, group) = pattern.regex();
-        let captures = regex.captures(b"xyz1234").unwrap();
-        assert_eq!(&captures[group], b"1234");
+        let mut captures = regex.create_captures();
+        regex.captures(b"xyz1234", &mut captures);
+        let span = captures.get_group(group).unwrap();
+        assert_eq!(&b"xyz1234"[span.range()], b"1234");
     }
 
     #[test]
