@@ -109,26 +109,15 @@ impl Prefilter {
             .unwrap_or(0);
         let mut states = [self.start(); LANES];
         let mut lanes: [Vec<Occurrence>; LANES] = Default::default();
-        let [a, b, c, d]: [&[u8]; LANES] =
-            std::array::from_fn(|k| &haystack[from[k]..from[k] + steps]);
-        let dfa = &self.automaton;
-        let lanes_of_bytes = a.iter().zip(b).zip(c).zip(d);
-        for (step, (((&byte_a, &byte_b), &byte_c), &byte_d)) in lanes_of_bytes.enumerate() {
-            states = [
-                dfa.next_state(Anchored::No, states[0], byte_a),
-                dfa.next_state(Anchored::No, states[1], byte_b),
-                dfa.next_state(Anchored::No, states[2], byte_c),
-                dfa.next_state(Anchored::No, states[3], byte_d),
-            ];
-            // One branch for the four: a match state is rare.
-            if states
-                .iter()
-                .fold(false, |any, &state| any | dfa.is_special(state))
-            {
-                for k in 0..LANES {
-                    if dfa.is_special(states[k]) && from[k] + step >= owned[k] {
-                        self.record(states[k], from[k] + step + 1, &mut lanes[k]);
-                    }
+        let parts: [&[u8]; LANES] = std::array::from_fn(|k| &haystack[from[k]..from[k] + steps]);
+        let mut step = 0;
+        while step < steps {
+            // The hot loop calls nothing, so its state stays in registers; it stops
+            // after a step that entered a match state in any lane (rare).
+            step = self.walk_until_special(&parts, &mut states, step);
+            for k in 0..LANES {
+                if self.automaton.is_special(states[k]) && from[k] + step > owned[k] {
+                    self.record(states[k], from[k] + step, &mut lanes[k]);
                 }
             }
         }
@@ -164,6 +153,32 @@ impl Prefilter {
     /// The slots (rules, then markers) the keyword at `keyword` stands for, in order.
     pub fn slots_of(&self, keyword: usize) -> &[usize] {
         &self.slots_of_keyword[keyword]
+    }
+
+    /// Steps the four lanes from `step` until one enters a special state or the
+    /// parts end; returns the number of steps taken in all.
+    fn walk_until_special(
+        &self,
+        parts: &[&[u8]; LANES],
+        states: &mut [StateID; LANES],
+        mut step: usize,
+    ) -> usize {
+        let dfa = &self.automaton;
+        let [a, b, c, d] = *parts;
+        let steps = a.len().min(b.len()).min(c.len()).min(d.len());
+        let [mut sa, mut sb, mut sc, mut sd] = *states;
+        while step < steps {
+            sa = dfa.next_state(Anchored::No, sa, a[step]);
+            sb = dfa.next_state(Anchored::No, sb, b[step]);
+            sc = dfa.next_state(Anchored::No, sc, c[step]);
+            sd = dfa.next_state(Anchored::No, sd, d[step]);
+            step += 1;
+            if dfa.is_special(sa) | dfa.is_special(sb) | dfa.is_special(sc) | dfa.is_special(sd) {
+                break;
+            }
+        }
+        *states = [sa, sb, sc, sd];
+        step
     }
 
     fn start(&self) -> StateID {
