@@ -16,6 +16,8 @@ pub mod strings;
 pub mod utf16;
 mod view;
 
+use std::ops::Range;
+
 pub use view::View;
 
 /// A view's own fixed regex, compiled on first use: byte-oriented like the rules'
@@ -49,13 +51,14 @@ const MAX_CONFIGURATION: usize = 256 << 10;
 
 /// The views of `data` to scan beside it. `markers` are the indexes of the
 /// [`MARKERS`] in `data`, which decide the base64 and percent-encoded views;
-/// `keywords` says whether any rule's keyword is in `data`, without which no other
-/// view can hold a match (the rewritings only move a name next to its value, and a
+/// `keywords` are where rules' keywords are in `data` (ordered by where they end),
+/// without which no other view can hold a match (the rewritings only move a name next to its value, and a
 /// backslash escape does not hide a keyword; a percent escape can, in `postgres%3A`).
 /// Structure is rewritten only in configuration-sized blobs, string literals decoded
 /// only in JSON documents (notebooks, API responses, configs), and their text
 /// rewritten in turn.
-pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
+pub fn views(data: &[u8], markers: &[usize], keywords: &[Range<usize>]) -> Vec<View> {
+    let any_keyword = !keywords.is_empty();
     let (encoded, escaped): (Vec<usize>, Vec<usize>) = markers
         .iter()
         .partition(|&&marker| marker < base64::MARKERS.len());
@@ -63,8 +66,8 @@ pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
     if !escaped.is_empty() {
         views.push(percent::decoded_lines(data));
     }
-    if keywords && data.len() <= MAX_CONFIGURATION {
-        views.push(names::name_value_pairs(data));
+    if any_keyword && data.len() <= MAX_CONFIGURATION {
+        views.push(names::name_value_pairs(data, Some(keywords)));
         if ini::looks_like_ini(data) {
             views.push(ini::key_sections(data));
         }
@@ -76,14 +79,14 @@ pub fn views(data: &[u8], markers: &[usize], keywords: bool) -> Vec<View> {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&first| matches!(first, b'{' | b'['));
-    if keywords && memchr::memmem::find(data, br#"\n""#).is_some() {
+    if any_keyword && memchr::memmem::find(data, br#"\n""#).is_some() {
         views.push(concat::concatenated_literals(data));
     }
-    if keywords && json {
+    if any_keyword && json {
         let literals = strings::decoded_literals(data);
         // Code in a notebook's cells is rewritten like code in a file.
         if literals.text.len() <= MAX_CONFIGURATION && !literals.is_empty() {
-            let named = names::name_value_pairs(&literals.text);
+            let named = names::name_value_pairs(&literals.text, None);
             views.push(named.through(&literals, "json-string:name-value"));
         }
         views.push(literals);

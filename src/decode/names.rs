@@ -54,29 +54,29 @@ static QUOTED_PAIR: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Every name written apart from its value in `data`, as `NAME: VALUE` lines. Each
-/// syntax is looked for only where its value key occurs at all.
-pub fn name_value_pairs(data: &[u8]) -> View {
+/// syntax is looked for only where its value key occurs at all; quoted names beside
+/// quoted values, which code is full of, only on the lines holding one of the
+/// `keywords` spans when they are given (a pair elsewhere names nothing a rule knows).
+pub fn name_value_pairs(data: &[u8], keywords: Option<&[Range<usize>]>) -> View {
     let has = |key: &[u8]| memchr::memmem::find(data, key).is_some();
     let mut pairs = if has(b"value:") {
         yaml_items(data)
     } else {
         Vec::new()
     };
-    let mut regexes: Vec<&Regex> = Vec::new();
     if has(b"\"value\"") || has(b"\"Value\"") {
-        regexes.extend([&*NAME_THEN_VALUE, &*VALUE_THEN_NAME]);
+        pairs.extend(named_values(&NAME_THEN_VALUE, data, 0..data.len()));
+        pairs.extend(named_values(&VALUE_THEN_NAME, data, 0..data.len()));
     }
     if has(b"value=\"") || has(b"value =") {
-        regexes.extend([&*XML_KEY_THEN_VALUE, &*XML_VALUE_THEN_KEY]);
+        pairs.extend(named_values(&XML_KEY_THEN_VALUE, data, 0..data.len()));
+        pairs.extend(named_values(&XML_VALUE_THEN_KEY, data, 0..data.len()));
     }
-    regexes.push(&QUOTED_PAIR);
-    for regex in regexes {
-        for captures in regex.captures_iter(data) {
-            let name = captures.name("name").or_else(|| captures.name("name1"));
-            if let (Some(name), Some(value)) = (name, captures.name("value"))
-                && !is_key(data, value.end())
-            {
-                pairs.push((name.range(), value.range()));
+    match keywords {
+        None => pairs.extend(named_values(&QUOTED_PAIR, data, 0..data.len())),
+        Some(spans) => {
+            for line in lines_holding(data, spans) {
+                pairs.extend(named_values(&QUOTED_PAIR, data, line));
             }
         }
     }
@@ -90,6 +90,39 @@ pub fn name_value_pairs(data: &[u8]) -> View {
         view.end_line(value.end);
     }
     view
+}
+
+/// The (name, value) ranges of the matches of `regex` in `data[within]`, leaving out
+/// a "value" that is the next key.
+fn named_values(
+    regex: &Regex,
+    data: &[u8],
+    within: Range<usize>,
+) -> impl Iterator<Item = (Range<usize>, Range<usize>)> {
+    let from = within.start;
+    regex
+        .captures_iter(&data[within])
+        .filter_map(move |captures| {
+            let name = captures.name("name").or_else(|| captures.name("name1"))?;
+            let value = captures.name("value")?;
+            let shift = |range: Range<usize>| range.start + from..range.end + from;
+            let value = shift(value.range());
+            (!is_key(data, value.end)).then(|| (shift(name.range()), value))
+        })
+}
+
+/// The lines of `data` holding the `spans` (ordered by where they end), each once.
+fn lines_holding(data: &[u8], spans: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    for span in spans {
+        if lines.last().is_some_and(|line| span.start < line.end) {
+            continue;
+        }
+        let first = line_bounds(data, span.start);
+        let last = line_bounds(data, span.end.saturating_sub(1).max(span.start));
+        lines.push(first.start..last.end);
+    }
+    lines
 }
 
 /// Whether the string ending at `end` is a key (a colon follows it): in a JSON
@@ -206,7 +239,7 @@ mod tests {
     use super::*;
 
     fn text(data: &str) -> String {
-        String::from_utf8(name_value_pairs(data.as_bytes()).text).unwrap()
+        String::from_utf8(name_value_pairs(data.as_bytes(), None).text).unwrap()
     }
 
     #[test]
@@ -216,7 +249,7 @@ mod tests {
             text(deployment),
             "LOG_LEVEL: debug\nAPI_TOKEN: \"tok-123\"\n"
         );
-        let view = name_value_pairs(deployment.as_bytes());
+        let view = name_value_pairs(deployment.as_bytes(), None);
         let at = view.text.windows(7).position(|w| w == b"tok-123").unwrap();
         let blob = view.to_blob(at);
         assert_eq!(&deployment.as_bytes()[blob..blob + 7], b"tok-123");

@@ -61,6 +61,8 @@ pub struct KeywordHits {
     pub rules: Vec<usize>,
     /// Indexes into [`decode::MARKERS`] of the markers in the blob.
     pub markers: Vec<usize>,
+    /// Where the rules' keywords are in the blob, ordered by where they end.
+    pub spans: Vec<Range<usize>>,
     /// For each of `rules`, the parts of a large blob near its keywords, where its
     /// pattern runs; empty when the blob is searched whole.
     near: Vec<Vec<Range<usize>>>,
@@ -115,9 +117,16 @@ impl Engine {
         } else {
             Vec::new()
         };
+        let rule_count = self.rules().len();
+        let spans = occurrences
+            .iter()
+            .filter(|occurrence| self.prefilter.slots_of(occurrence.keyword)[0] < rule_count)
+            .map(|occurrence| occurrence.span.clone())
+            .collect();
         KeywordHits {
             rules,
             markers,
+            spans,
             near,
         }
     }

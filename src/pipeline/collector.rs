@@ -143,7 +143,7 @@ impl Collector<'_> {
         let keywords = engine.keyword_hits(data);
         let mut matches = engine.scan_rules(data, &keywords);
         let views = if decode {
-            decode::views(data, &keywords.markers, !keywords.rules.is_empty())
+            decode::views(data, &keywords.markers, &keywords.spans)
         } else {
             Vec::new()
         };
