@@ -220,41 +220,15 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
     } else {
         HashSet::new()
     };
+    // Each commit is read once: its root tree, its parents among the selected commits,
+    // and who made it. Parents outside the selection (the base of a range, commits
+    // before `since`) are the boundary: what their trees hold counts as already seen,
+    // so they are walked before any selected commit.
     let mut boundary = HashSet::new();
-    for id in &commits {
-        let Ok(commit) = repo.find_commit(*id) else {
-            continue;
-        };
-        for parent in commit
-            .parent_ids()
-            .filter(|parent| !selected.contains_key(parent))
-        {
-            if boundary.insert(parent)
-                && let Ok(tree) = repo.find_commit(parent).and_then(|parent| parent.tree())
-            {
-                walker.walk(tree.id(), None);
-            }
-        }
-    }
+    let mut read: Vec<Option<(Oid, Arc<CommitInfo>)>> = Vec::with_capacity(commits.len());
     for (order, id) in commits.iter().enumerate() {
-        match repo.find_commit(*id) {
-            Ok(commit) => {
-                let positions = commit
-                    .parent_ids()
-                    .filter_map(|parent| selected.get(&parent));
-                walker.plan.parents.push(positions.copied());
-                walker.plan.roots.push(commit.tree_id());
-                let mut info = commit_info(&commit, order);
-                info.shallow_boundary = shallow.contains(id);
-                let info = Arc::new(info);
-                walker.walk(commit.tree_id(), Some(&info));
-                walker
-                    .plan
-                    .messages
-                    .push((*id, message_origin(&info, None)));
-                walker.plan.commits += 1;
-                progress.commit_walked();
-            }
+        let commit = match repo.find_commit(*id) {
+            Ok(commit) => commit,
             Err(err) => {
                 walker.plan.parents.push(std::iter::empty());
                 walker.plan.roots.push(Oid::ZERO_SHA1);
@@ -262,8 +236,40 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
                     repo.path().to_path_buf(),
                     Skip::Unreadable(format!("commit {id}: {}", err.message())),
                 ));
+                read.push(None);
+                continue;
+            }
+        };
+        let mut positions = Vec::new();
+        for parent in commit.parent_ids() {
+            match selected.get(&parent) {
+                Some(&position) => positions.push(position),
+                None => {
+                    if boundary.insert(parent)
+                        && let Ok(tree) = repo.find_commit(parent).and_then(|parent| parent.tree())
+                    {
+                        walker.walk(tree.id(), None);
+                    }
+                }
             }
         }
+        walker.plan.parents.push(positions.into_iter());
+        walker.plan.roots.push(commit.tree_id());
+        let mut info = commit_info(&commit, order);
+        info.shallow_boundary = shallow.contains(id);
+        read.push(Some((commit.tree_id(), Arc::new(info))));
+    }
+    for (id, read) in commits.iter().zip(read) {
+        let Some((tree, info)) = read else {
+            continue;
+        };
+        walker.walk(tree, Some(&info));
+        walker
+            .plan
+            .messages
+            .push((*id, message_origin(&info, None)));
+        walker.plan.commits += 1;
+        progress.commit_walked();
     }
     walker.plan.walked = commits.clone();
     for named in not_commits {
