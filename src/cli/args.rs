@@ -26,10 +26,12 @@ pub enum Command {
     Scan(ScanArgs),
     /// Scan git history: every blob reachable from all refs, each once.
     Git(GitArgs),
+    /// Scan standard input as one file (the same as `keyscan -`).
+    Stdin(StdinArgs),
     /// Scan what is staged for commit, reporting only secrets on added lines (pre-commit).
     Staged(StagedArgs),
     /// Record the current findings in a baseline file, so only new ones are reported.
-    Baseline(BaselineArgs),
+    Baseline(Box<BaselineArgs>),
     /// Install a git pre-commit hook that runs `keyscan staged`.
     InstallHook {
         /// Replace an existing pre-commit hook.
@@ -72,7 +74,8 @@ pub enum RulesCommand {
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Files and directories to scan.
+    /// Files and directories to scan; `-` reads standard input. A named pipe or a
+    /// device given here (`/dev/stdin`) is read as a stream too.
     #[arg(default_value = ".", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -98,6 +101,9 @@ pub struct WalkArgs {
     /// Do not follow symbolic links (the default; overrides `scan.follow_symlinks = true`).
     #[arg(long, overrides_with = "follow_symlinks")]
     pub no_follow_symlinks: bool,
+    /// The path shown for findings in standard input (a PATH of `-`).
+    #[arg(long, value_name = "NAME", default_value = "stdin")]
+    pub stdin_name: PathBuf,
 }
 
 #[derive(Args)]
@@ -121,6 +127,15 @@ pub struct GitArgs {
     /// older stash entries. Reflogs are local to a clone and expire (90 days by default).
     #[arg(long, conflicts_with_all = ["branch", "range"])]
     pub reflog: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args)]
+pub struct StdinArgs {
+    /// The path shown for findings.
+    #[arg(long, value_name = "NAME", default_value = "stdin")]
+    pub stdin_name: PathBuf,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -14,6 +14,7 @@ use keyscan::pipeline::{self, Source};
 use keyscan::rules::RuleOptions;
 use keyscan::source::git;
 use keyscan::source::git::history::{HistoryScope, Selection};
+use keyscan::source::stream::STDIN;
 use keyscan::text::printable;
 
 use super::Status;
@@ -31,6 +32,14 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         None => scan(&cli.scan),
         Some(Command::Scan(args)) => scan(&args),
         Some(Command::Git(args)) => scan_git(&args),
+        Some(Command::Stdin(args)) => scan(&ScanArgs {
+            paths: vec![PathBuf::from(STDIN)],
+            walk: WalkArgs {
+                stdin_name: args.stdin_name,
+                ..WalkArgs::default()
+            },
+            common: args.common,
+        }),
         Some(Command::Staged(args)) => staged(&args),
         Some(Command::Baseline(args)) => baseline(&args),
         Some(Command::InstallHook { force }) => install_hook(force),
@@ -101,23 +110,20 @@ fn scan_git(args: &GitArgs) -> Result<Status, Error> {
 }
 
 fn scan_tree(args: &ScanArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
+    let stdin = |path: &PathBuf| path.as_os_str() == STDIN;
     if let Some(missing) = args
         .paths
         .iter()
-        .find(|path| std::fs::symlink_metadata(path).is_err())
+        .find(|path| !stdin(path) && std::fs::symlink_metadata(path).is_err())
     {
         return Err(Error::NotFound(missing.clone()));
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     let source = Source::Paths(args.paths.clone());
-    Scanned::run(
-        &source,
-        &args.common,
-        &args.walk,
-        &args.paths[0],
-        &cwd,
-        baseline,
-    )
+    // Standard input has no place of its own: its configuration is the working
+    // directory's.
+    let start = args.paths.iter().find(|path| !stdin(path)).unwrap_or(&cwd);
+    Scanned::run(&source, &args.common, &args.walk, start, &cwd, baseline)
 }
 
 fn history(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, Error> {

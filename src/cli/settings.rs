@@ -160,6 +160,7 @@ pub fn resolve(
         follow_symlinks: switch(walk.follow_symlinks, walk.no_follow_symlinks)
             .or(config.follow_symlinks)
             .unwrap_or(false),
+        stdin_name: walk.stdin_name.clone(),
         decode: switch(common.decode, common.no_decode)
             .or(config.decode)
             .unwrap_or(true),

@@ -71,7 +71,7 @@ impl Visitor for Collector<'_> {
                 stats.skipped_submodules += 1;
                 Level::Info
             }
-            Skip::TooLarge { .. } => {
+            Skip::TooLarge { .. } | Skip::StreamTooLarge { .. } => {
                 stats.skipped_too_large += 1;
                 Level::Warning
             }

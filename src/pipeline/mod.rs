@@ -64,6 +64,8 @@ pub struct Settings {
     pub ignore_files: bool,
     /// Follow symbolic links (directory scans).
     pub follow_symlinks: bool,
+    /// The path findings in standard input are reported at (a root of `-`).
+    pub stdin_name: PathBuf,
     /// Scan what decodes from a blob too: UTF-16 text, base64 values, escaped JSON
     /// strings.
     pub decode: bool,
@@ -85,6 +87,7 @@ pub fn scan(source: &Source, settings: &Settings) -> Result<Outcome, Error> {
                 ignore_files: settings.ignore_files,
                 follow_symlinks: settings.follow_symlinks,
                 threads: settings.threads,
+                stdin_name: settings.stdin_name.clone(),
             };
             let visitors = dir::walk(roots, &options, || Collector::new(settings));
             let mut outcome = finish(visitors, settings);

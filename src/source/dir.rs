@@ -1,6 +1,6 @@
 //! Parallel directory walking with the `ignore` crate: honours .gitignore,
 //! .ignore and .keyscanignore, reads small files into a reused buffer and maps
-//! large ones.
+//! large ones. A root that names a stream is read as one ([`super::stream`]).
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -12,6 +12,7 @@ use ignore::{DirEntry, WalkBuilder, WalkState};
 use memmap2::Mmap;
 
 use super::handover::{Handover, collected};
+use super::stream::Stream;
 use super::tracked::Visited;
 use super::{Blob, Limits, Skip, Visitor};
 use crate::error::describe_io;
@@ -34,6 +35,8 @@ pub struct DirOptions {
     pub follow_symlinks: bool,
     /// Worker threads; 0 picks one per core.
     pub threads: usize,
+    /// The path findings in standard input (a root of `-`) are reported at.
+    pub stdin_name: PathBuf,
 }
 
 /// Walks `roots` in parallel and hands every file to a visitor made by `make_visitor`,
@@ -55,6 +58,15 @@ where
     V: Visitor,
     F: Fn() -> V + Sync,
 {
+    // Named on the command line, standard input, a pipe or a device is read whole.
+    if let Some(stream) = Stream::of(root) {
+        let mut visitor = make_visitor();
+        stream.scan(&options.stdin_name, options.limits, &mut visitor);
+        return finished
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(visitor);
+    }
     // The walker reads ignore files itself, in the root, its parents and each directory
     // it enters: a directory whose ignore file is a FIFO or a device is not entered.
     if options.ignore_files

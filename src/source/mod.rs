@@ -6,6 +6,7 @@ pub mod dir;
 pub mod git;
 mod handover;
 pub mod progress;
+pub mod stream;
 mod tracked;
 
 use std::fmt;
@@ -36,6 +37,12 @@ pub enum Skip {
     TooLarge {
         /// The file's size in bytes.
         size: u64,
+        /// The cap in force.
+        limit: u64,
+    },
+    /// A stream (standard input, a pipe) that gave more than the size cap; the rest
+    /// was not read.
+    StreamTooLarge {
         /// The cap in force.
         limit: u64,
     },
@@ -71,6 +78,10 @@ impl fmt::Display for Skip {
                     "file is {size} bytes, over the size cap of {limit} bytes (--max-file-size)"
                 )
             }
+            Skip::StreamTooLarge { limit } => write!(
+                f,
+                "stream is over the size cap of {limit} bytes (--max-file-size); the rest was not read"
+            ),
             Skip::Symlink => f.write_str("symbolic link not followed (--follow-symlinks)"),
             Skip::SpecialFile => f.write_str("not a regular file (FIFO, socket or device)"),
             Skip::SymlinkLoop => f.write_str("symbolic link loop"),

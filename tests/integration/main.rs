@@ -25,5 +25,6 @@ mod pinned;
 mod rules_cli;
 mod scan;
 mod staged;
+mod streams;
 mod syntaxes;
 mod untrusted;
