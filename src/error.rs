@@ -23,6 +23,9 @@ pub enum Error {
     Git(String),
     /// A path given to scan does not exist.
     NotFound(PathBuf),
+    /// The command line names something else that does not exist (a command, say),
+    /// with what would: the message says both.
+    Usage(String),
     /// A file could not be read or written.
     Io {
         /// What keyscan was doing, as the message's start: "cannot write".
@@ -112,6 +115,7 @@ impl fmt::Display for Error {
             Error::Baseline(problem) => problem.fmt(f),
             Error::Git(message) => f.write_str(message),
             Error::NotFound(path) => write!(f, "{}: no such file or directory", path.display()),
+            Error::Usage(message) => f.write_str(message),
             Error::Io {
                 action,
                 path,

@@ -25,6 +25,7 @@ pub enum Command {
     /// Scan files and directories (the default when no subcommand is given).
     Scan(ScanArgs),
     /// Scan git history: every blob reachable from all refs, each once.
+    #[command(visible_alias = "history")]
     Git(GitArgs),
     /// Scan standard input as one file (the same as `keyscan -`).
     Stdin(StdinArgs),
@@ -44,6 +45,18 @@ pub enum Command {
     /// List and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print a shell completion script: keyscan completions bash > /etc/bash_completion.d/keyscan
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): keyscan man > keyscan.1; man ./keyscan.1
+    Man {
+        /// A command's own page instead (keyscan-git(1), ...).
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -227,8 +240,14 @@ pub struct CommonArgs {
     /// Extra rule files or directories of *.toml rule files, added to the built-in rules.
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    /// Worker threads [default: one per CPU core].
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
     pub threads: usize,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -239,7 +258,9 @@ pub struct CommonArgs {
     /// Describe every rule in SARIF output, not only the rules that fired.
     #[arg(long)]
     pub sarif_all_rules: bool,
-    /// Show no progress line (it only ever appears on a terminal).
+    /// Print nothing but errors: no findings on the terminal, no summary, no warnings;
+    /// the exit code says what was found. A report written with -o, or in a machine
+    /// format, is still written. (The progress line only ever appears on a terminal.)
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -3,6 +3,8 @@
 //! returned, and `main` prints it.
 
 use std::io::{self, Write};
+
+use clap::CommandFactory;
 use std::path::{Path, PathBuf};
 
 use keyscan::Error;
@@ -15,7 +17,7 @@ use keyscan::rules::RuleOptions;
 use keyscan::source::git;
 use keyscan::source::git::history::{HistoryScope, Selection};
 use keyscan::source::stream::STDIN;
-use keyscan::text::printable;
+use keyscan::text::{counted, printable};
 
 use super::Status;
 use super::args::{
@@ -48,7 +50,60 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
             list_rules(&rules, markdown)
         }
         Some(Command::Rules(RulesCommand::Check { files })) => check_rules(&files),
+        Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Man { command }) => man_page(command.as_deref()),
     }
+}
+
+/// `keyscan completions SHELL`: the script, made from the same definitions as the parser.
+fn completions(shell: clap_complete::Shell) -> Result<Status, Error> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "keyscan", &mut script);
+    write_stdout(&script)
+}
+
+/// `keyscan man [COMMAND]`: the manual page in roff, made from the same definitions as
+/// the parser; with a command, that command's page (`keyscan-git`).
+fn man_page(command: Option<&str>) -> Result<Status, Error> {
+    let cli = Cli::command();
+    let page_of = match command {
+        None => cli,
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name) else {
+                let names: Vec<&str> = cli.get_subcommands().map(|sub| sub.get_name()).collect();
+                return Err(Error::Usage(format!(
+                    "no command `{}`; the commands are {}",
+                    printable(name),
+                    names.join(", ")
+                )));
+            };
+            sub.clone()
+                .name(format!("keyscan-{}", sub.get_name()))
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    let mut page = Vec::new();
+    clap_mangen::Man::new(page_of)
+        .render(&mut page)
+        .map_err(|source| Error::Io {
+            action: "cannot render the manual page to",
+            path: None,
+            source,
+        })?;
+    write_stdout(&page)
+}
+
+/// Writes `bytes` to standard output.
+fn write_stdout(bytes: &[u8]) -> Result<Status, Error> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Io {
+            action: "cannot write",
+            path: None,
+            source,
+        })?;
+    Ok(Status::Clean)
 }
 
 /// A finished scan and the settings it ran with.
@@ -116,7 +171,13 @@ fn scan_tree(args: &ScanArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
         .iter()
         .find(|path| !stdin(path) && std::fs::symlink_metadata(path).is_err())
     {
-        return Err(Error::NotFound(missing.clone()));
+        return Err(match command_like(missing) {
+            Some(command) => Error::Usage(format!(
+                "{}: no such file or directory, nor a command; did you mean `keyscan {command}`?",
+                missing.display()
+            )),
+            None => Error::NotFound(missing.clone()),
+        });
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     let source = Source::Paths(args.paths.clone());
@@ -124,6 +185,21 @@ fn scan_tree(args: &ScanArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
     // directory's.
     let start = args.paths.iter().find(|path| !stdin(path)).unwrap_or(&cwd);
     Scanned::run(&source, &args.common, &args.walk, start, &cwd, baseline)
+}
+
+/// The command (or alias) `path` reads like a misspelling of, when it is a bare name
+/// one or two edits away from one, and no more than a third of it (`hisotry`, `gti`).
+fn command_like(path: &Path) -> Option<String> {
+    let name = path.to_str().filter(|name| !name.contains(['/', '.']))?;
+    let cli = Cli::command();
+    let names = cli
+        .get_subcommands()
+        .flat_map(|sub| std::iter::once(sub.get_name()).chain(sub.get_all_aliases()));
+    names
+        .map(|candidate| (strsim::damerau_levenshtein(name, candidate), candidate))
+        .filter(|&(distance, candidate)| distance <= 2 && distance * 3 <= candidate.len())
+        .min()
+        .map(|(_, candidate)| candidate.to_owned())
 }
 
 fn history(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
@@ -188,7 +264,12 @@ fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
         ),
     };
     let outcome = &scanned.outcome;
-    print_notes(outcome);
+    let least = if scanned.settings.report.quiet {
+        Level::Error
+    } else {
+        Level::Warning
+    };
+    print_notes(outcome, least);
     if outcome.is_incomplete() {
         return Err(Error::Incomplete {
             consequence: "the baseline was not written",
@@ -204,13 +285,16 @@ fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
         let pruned = existing.pruned(&outcome.findings, rules, salt);
         let dropped = existing.len() - pruned.len();
         let message = format!(
-            "kept {} entries, dropped {dropped} that no longer match",
-            pruned.len()
+            "kept {}, dropped {dropped} that no longer match",
+            counted(pruned.len() as u64, "entry", "entries")
         );
         (pruned, message)
     } else {
         let current = Baseline::from_findings(&outcome.findings, rules, salt);
-        let message = format!("recorded {} findings", current.len());
+        let message = format!(
+            "recorded {}",
+            counted(current.len() as u64, "finding", "findings")
+        );
         (current, message)
     };
     std::fs::write(&path, baseline.to_text())

@@ -1,13 +1,13 @@
 //! Reporting a scan's outcome, the same way for every command: warnings to standard
-//! error, the report where asked, a last line if the result is incomplete, and the
-//! exit status.
+//! error, the report where asked (and a one-line summary on standard error when that
+//! is a file), a last line if the result is incomplete, and the exit status.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use keyscan::Error;
 use keyscan::outcome::{Level, Outcome};
-use keyscan::report;
+use keyscan::report::{self, Format};
 use keyscan::rules::Rule;
 use keyscan::text::printable;
 
@@ -17,9 +17,16 @@ use super::settings::Report;
 /// Prints warnings and errors, writes the report, says on standard error whether the
 /// result is incomplete, and returns the exit status.
 pub fn report(settings: &Report, rules: &[Rule], outcome: &Outcome) -> Result<Status, Error> {
-    print_notes(outcome);
+    let least = if settings.quiet {
+        Level::Error
+    } else {
+        Level::Warning
+    };
+    print_notes(outcome, least);
+    let chatter = settings.output.is_none() && settings.format == Format::Human;
     // A closed pipe (`keyscan | head`) is the reader's choice, not an error.
-    if let Err(source) = write_report(settings, rules, outcome)
+    if !(settings.quiet && chatter)
+        && let Err(source) = write_report(settings, rules, outcome)
         && source.kind() != io::ErrorKind::BrokenPipe
     {
         return Err(Error::Io {
@@ -28,18 +35,22 @@ pub fn report(settings: &Report, rules: &[Rule], outcome: &Outcome) -> Result<St
             source,
         });
     }
+    if let Some(path) = settings.output.as_ref().filter(|_| !settings.quiet) {
+        eprintln!(
+            "keyscan: {} \u{2192} {}",
+            report::summary(outcome),
+            printable(&path.to_string_lossy())
+        );
+    }
     print_incomplete(outcome);
     Ok(status(outcome))
 }
 
-/// Warnings and errors about paths, on standard error. Paths come from the scanned
-/// content, so they are escaped: a file name cannot drive the terminal.
-pub fn print_notes(outcome: &Outcome) {
-    for note in outcome
-        .notes
-        .iter()
-        .filter(|note| note.level >= Level::Warning)
-    {
+/// Notes about paths at `least` that level (warnings and errors, or errors alone), on
+/// standard error. Paths come from the scanned content, so they are escaped: a file
+/// name cannot drive the terminal.
+pub fn print_notes(outcome: &Outcome, least: Level) {
+    for note in outcome.notes.iter().filter(|note| note.level >= least) {
         let level = if note.level == Level::Error {
             "error"
         } else {

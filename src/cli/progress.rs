@@ -6,6 +6,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use keyscan::text::counted;
+
 use keyscan::source::progress::{Counts, Progress};
 
 /// How often the progress line is redrawn.
@@ -20,7 +22,10 @@ fn line(counts: Counts, elapsed: Duration) -> String {
         bytes_done,
     } = counts;
     if total == 0 {
-        return format!("keyscan: walking history: {commits} commits");
+        return format!(
+            "keyscan: walking history: {}",
+            counted(commits, "commit", "commits")
+        );
     }
     let megabytes = bytes_done as f64 / 1e6;
     let seconds = elapsed.as_secs_f64().max(1e-3);

@@ -52,6 +52,9 @@ pub struct Report {
     pub options: ReportOptions,
     /// Whether a progress line is drawn on standard error.
     pub progress_line: bool,
+    /// `--quiet`: no human report on standard output, no summary, no warnings; the
+    /// exit code, errors, and any report written to a file or in a machine format.
+    pub quiet: bool,
 }
 
 /// The salt of a baseline about to be written: that of the baseline it replaces (at
@@ -185,6 +188,7 @@ pub fn resolve(
             all_rules: common.sarif_all_rules,
         },
         progress_line: io::stderr().is_terminal() && !common.quiet,
+        quiet: common.quiet,
     };
     Ok(Settings {
         scan,

@@ -6,7 +6,7 @@ use super::{ReportOptions, shown};
 use crate::finding::{CommitInfo, Origin, Role};
 use crate::outcome::{Level, Outcome, Stats};
 use crate::rules::{Rule, Severity};
-use crate::text::printable;
+use crate::text::{counted, printable};
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -136,30 +136,8 @@ fn write_summary(
     options: &ReportOptions,
 ) -> io::Result<()> {
     let stats = &outcome.stats;
-    let count = outcome.findings.len();
-    let mut by_severity = String::new();
-    for severity in [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-    ] {
-        let n = outcome
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count();
-        if n > 0 {
-            let sep = if by_severity.is_empty() { "" } else { ", " };
-            by_severity.push_str(&format!("{sep}{n} {severity}"));
-        }
-    }
-    let headline = match count {
-        0 => "no secrets found".to_owned(),
-        1 => format!("1 finding ({by_severity})"),
-        n => format!("{n} findings ({by_severity})"),
-    };
-    let color = match count {
+    let (headline, scope) = headline_and_scope(outcome);
+    let color = match outcome.findings.len() {
         0 => "\x1b[32m",
         _ => "\x1b[1;31m",
     };
@@ -167,11 +145,6 @@ fn write_summary(
         (color, RESET)
     } else {
         ("", "")
-    };
-    let scope = if stats.commits > 0 {
-        format!("{} unique blobs of {} commits", stats.files, stats.commits)
-    } else {
-        format!("{} files", stats.files)
     };
     writeln!(
         out,
@@ -196,6 +169,51 @@ fn write_summary(
         )?;
     }
     Ok(())
+}
+
+/// What a scan found, in one line without colour: "3 findings (1 high, 2 low) in 2
+/// files", "no secrets found in 1 file".
+pub fn summary(outcome: &Outcome) -> String {
+    let (headline, scope) = headline_and_scope(outcome);
+    format!("{headline} in {scope}")
+}
+
+/// The findings by severity ("2 findings (1 high, 1 low)") and what was scanned
+/// ("3 files", "40 unique blobs of 12 commits").
+fn headline_and_scope(outcome: &Outcome) -> (String, String) {
+    let stats = &outcome.stats;
+    let mut by_severity = String::new();
+    for severity in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ] {
+        let n = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count();
+        if n > 0 {
+            let sep = if by_severity.is_empty() { "" } else { ", " };
+            by_severity.push_str(&format!("{sep}{n} {severity}"));
+        }
+    }
+    let headline = match outcome.findings.len() {
+        0 => "no secrets found".to_owned(),
+        1 => format!("1 finding ({by_severity})"),
+        n => format!("{n} findings ({by_severity})"),
+    };
+    let scope = if stats.commits > 0 {
+        format!(
+            "{} of {}",
+            counted(stats.files, "unique blob", "unique blobs"),
+            counted(stats.commits, "commit", "commits")
+        )
+    } else {
+        counted(stats.files, "file", "files")
+    };
+    (headline, scope)
 }
 
 /// The line naming the commit (or tag, as `object` says) a finding came from, who made
@@ -234,16 +252,20 @@ fn write_refs(out: &mut dyn Write, commit: &CommitInfo) -> io::Result<()> {
 /// "skipped: 3 binary, 1 over the size cap, …", or empty when nothing was skipped.
 fn skipped_line(stats: &Stats) -> String {
     let parts: Vec<String> = [
-        (stats.skipped_binary, "binary"),
-        (stats.skipped_too_large, "over the size cap"),
-        (stats.skipped_symlinks, "symbolic links"),
-        (stats.skipped_special, "special files"),
-        (stats.skipped_submodules, "submodules"),
-        (stats.skipped_lfs, "git LFS pointers"),
+        (stats.skipped_binary, "binary", "binary"),
+        (
+            stats.skipped_too_large,
+            "over the size cap",
+            "over the size cap",
+        ),
+        (stats.skipped_symlinks, "symbolic link", "symbolic links"),
+        (stats.skipped_special, "special file", "special files"),
+        (stats.skipped_submodules, "submodule", "submodules"),
+        (stats.skipped_lfs, "git LFS pointer", "git LFS pointers"),
     ]
     .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
+    .filter(|(n, _, _)| *n > 0)
+    .map(|&(n, one, many)| counted(n, one, many))
     .collect();
     let mut line = if parts.is_empty() {
         String::new()

@@ -12,6 +12,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::str::FromStr;
 
+pub use human::summary;
 pub use redact::redact;
 
 use crate::outcome::Outcome;

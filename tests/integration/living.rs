@@ -342,7 +342,7 @@ fn prune_drops_entries_that_no_longer_match_and_keeps_the_rest() {
     );
     let pruned = baseline(&[".", "--prune"]);
     assert!(
-        stdout(&pruned).contains("kept 1 entries, dropped 1"),
+        stdout(&pruned).contains("kept 1 entry, dropped 1"),
         "{}",
         stdout(&pruned)
     );

@@ -4,6 +4,7 @@
 mod action;
 mod bad_input;
 mod common;
+mod conventions;
 mod decoded;
 mod errors;
 #[path = "../support/exit_code.rs"]

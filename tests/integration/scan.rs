@@ -19,7 +19,7 @@ fn dir_with(files: &[(&str, String)]) -> TempDir {
 fn a_clean_tree_exits_zero() {
     let dir = dir_with(&[("src/main.rs", "fn main() { println!(\"hi\"); }\n".into())]);
     let output = run_expect(0, &[dir.path().to_str().unwrap()]);
-    assert!(stdout(&output).contains("no secrets found in 1 files"));
+    assert!(stdout(&output).contains("no secrets found in 1 file,"));
 }
 
 #[test]
