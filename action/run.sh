@@ -7,6 +7,11 @@
 #                    a job summary and step outputs. Always exits 0 unless it cannot run.
 #   run.sh verdict   fail the job on findings (unless KEYSCAN_FAIL_ON_FINDINGS=false)
 #                    or on an incomplete scan.
+#   run.sh cache-key the key of the cached build: a hash of what the build of the action
+#                    at GITHUB_ACTION_PATH reads (manifest, lock file, build script,
+#                    sources, rules), as the `key` step output. (`hashFiles` only sees
+#                    the workspace, so the action's own files gave an empty, constant key
+#                    and a stale binary forever.)
 #
 # Environment: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_WORKSPACE, GITHUB_OUTPUT,
 # GITHUB_STEP_SUMMARY (set by GitHub), and KEYSCAN_BIN (default: keyscan),
@@ -213,11 +218,20 @@ verdict() {
   esac
 }
 
+cache_key() {
+  local root=${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}
+  local hash
+  hash=$(cd "$root" && find Cargo.toml Cargo.lock build.rs src rules -type f -print0 |
+    LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64)
+  echo "key=$hash" >>"$output"
+}
+
 case "${1:-}" in
   scan) scan ;;
   verdict) verdict ;;
+  cache-key) cache_key ;;
   *)
-    echo "usage: $0 scan|verdict" >&2
+    echo "usage: $0 scan|verdict|cache-key" >&2
     exit 2
     ;;
 esac

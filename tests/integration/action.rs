@@ -353,3 +353,54 @@ fn action_yml_runs_the_script_and_uploads_sarif() {
     assert!(action.contains("github/codeql-action/upload-sarif"));
     assert!(action.contains("cargo +stable install --locked --path \"$GITHUB_ACTION_PATH\""));
 }
+
+#[test]
+fn the_cache_key_is_a_hash_of_what_the_build_reads() {
+    let key_of = |root: &Path| {
+        let outputs = tempfile::NamedTempFile::new().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("action/run.sh");
+        let status = std::process::Command::new("bash")
+            .arg(&script)
+            .arg("cache-key")
+            .env("GITHUB_ACTION_PATH", root)
+            .env("GITHUB_OUTPUT", outputs.path())
+            .status()
+            .expect("bash runs");
+        assert!(status.success());
+        let text = std::fs::read_to_string(outputs.path()).unwrap();
+        let key = text
+            .trim()
+            .strip_prefix("key=")
+            .expect("a key output")
+            .to_owned();
+        assert_eq!(key.len(), 64, "{text}");
+        assert!(key.bytes().all(|b| b.is_ascii_hexdigit()));
+        key
+    };
+    // A copy of what the build reads, somewhere else: the same key.
+    let copy = tempfile::tempdir().unwrap();
+    let top = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["Cargo.toml", "Cargo.lock", "build.rs"] {
+        std::fs::copy(top.join(name), copy.path().join(name)).unwrap();
+    }
+    for dir in ["src", "rules"] {
+        let copied = std::process::Command::new("cp")
+            .args(["-R"])
+            .arg(top.join(dir))
+            .arg(copy.path())
+            .status()
+            .unwrap();
+        assert!(copied.success());
+    }
+    let key = key_of(top);
+    assert_eq!(key_of(copy.path()), key);
+    // A changed rule is a new build.
+    let rule = copy.path().join("rules/github.toml");
+    let mut text = std::fs::read_to_string(&rule).unwrap();
+    text.push_str("\n# changed\n");
+    std::fs::write(&rule, text).unwrap();
+    assert_ne!(key_of(copy.path()), key);
+    let action = std::fs::read_to_string(top.join("action.yml")).unwrap();
+    assert!(action.contains("key: keyscan-${{ runner.os }}-${{ steps.cache-key.outputs.key }}"));
+    assert!(!action.contains("${{ hashFiles"));
+}
