@@ -93,22 +93,36 @@ fn install_hook_works_from_a_linked_worktree() {
     assert!(!try_commit(&worktree, "leak").status.success());
 }
 
-/// The `pre-commit` command from PyPI, which `.ci/run` installs.
+/// The `pre-commit` command from PyPI, which `.ci/run` installs, by its full path (a
+/// test may run it with another `PATH`).
 fn pre_commit() -> PathBuf {
-    let found = Command::new("pre-commit").arg("--version").output();
-    match found {
-        Ok(output) if output.status.success() => PathBuf::from("pre-commit"),
-        _ => panic!(
-            "the pre-commit framework is required for this test: `pip install pre-commit` \
-             (as .ci/run does)"
-        ),
-    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("pre-commit"))
+        .find(|candidate| {
+            Command::new(candidate)
+                .arg("--version")
+                .output()
+                .is_ok_and(|output| output.status.success())
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "the pre-commit framework is required for this test: `pip install pre-commit` \
+                 (as .ci/run does)"
+            )
+        })
 }
 
 fn run_pre_commit(dir: &Path, args: &[&str]) -> Output {
+    run_pre_commit_with(dir, args, &std::env::var_os("PATH").unwrap_or_default())
+}
+
+/// [`run_pre_commit`] with `path` as `PATH`.
+fn run_pre_commit_with(dir: &Path, args: &[&str], path: &std::ffi::OsStr) -> Output {
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR"));
     Command::new(pre_commit())
         .args(args)
+        .env("PATH", path)
         .current_dir(dir)
         .env("PRE_COMMIT_HOME", cache.join("pre-commit-home"))
         // The hook environment is built with `cargo install`; share compiled dependencies.
@@ -179,4 +193,33 @@ fn the_pre_commit_framework_runs_this_repositorys_hook() {
         "--all-files must scan committed files: {said}"
     );
     assert!(said.contains("old.env:1:3"), "{said}");
+}
+
+/// The `keyscan-system` hook runs the keyscan on `PATH`: here, the one under test.
+#[test]
+fn the_system_hook_runs_the_installed_keyscan_and_builds_nothing() {
+    let this_repo = env!("CARGO_MANIFEST_DIR");
+    let rev = git_in(Path::new(this_repo), &["rev-parse", "HEAD"]);
+    let repo = TestRepo::new();
+    let config =
+        format!("repos:\n- repo: {this_repo}\n  rev: {rev}\n  hooks:\n  - id: keyscan-system\n");
+    repo.commit_file(".pre-commit-config.yaml", &config, "use keyscan");
+    let binary = assert_cmd::cargo::cargo_bin("keyscan");
+    let mut path = std::ffi::OsString::from(binary.parent().expect("a directory"));
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    std::fs::write(
+        repo.path().join("leak.env"),
+        format!("T={}\n", fake_github_token(404)),
+    )
+    .unwrap();
+    repo.git(&["add", "leak.env"]);
+    let refused = run_pre_commit_with(repo.path(), &["run"], &path);
+    let said = stdout(&refused);
+    assert!(!refused.status.success(), "{said}{}", stderr(&refused));
+    assert!(said.contains("leak.env:1:3"), "{said}");
+    // Without keyscan on PATH the hook fails, saying so; it does not pass.
+    let system_only = std::ffi::OsString::from("/usr/bin:/bin");
+    let missing = run_pre_commit_with(repo.path(), &["run"], &system_only);
+    assert!(!missing.status.success(), "{}", stdout(&missing));
 }
