@@ -35,6 +35,9 @@ pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keysca
 # enable = ["aws-secret-access-key", "github-pat"]
 # Report only findings at or above this severity: low, medium, high, critical.
 # min_severity = "medium"
+# Exit with 1 only for findings at or above this severity; lower ones are reported and
+# the exit code is 0 (the default: every finding reported exits with 1).
+# fail_on = "high"
 
 [allowlist]
 # Paths whose findings are not reported, as gitignore-style globs.
@@ -96,6 +99,8 @@ pub struct Config {
     pub enable: Vec<NamedRule>,
     /// Findings below this severity are not reported.
     pub min_severity: Option<Severity>,
+    /// Only findings at or above this severity make the exit code 1.
+    pub fail_on: Option<Severity>,
     /// Findings that are not reported.
     pub allowlist: Allowlist,
     /// Baseline file.
@@ -136,6 +141,7 @@ struct RawRules {
     #[serde(default)]
     enable: Vec<Spanned<String>>,
     min_severity: Option<Severity>,
+    fail_on: Option<Severity>,
 }
 
 #[derive(Deserialize, Default)]
@@ -247,6 +253,7 @@ pub fn load(path: &Path, source: Source) -> Result<Config, Error> {
         disable: named(&raw.rules.disable),
         enable: named(&raw.rules.enable),
         min_severity: raw.rules.min_severity,
+        fail_on: raw.rules.fail_on,
         allowlist: Allowlist {
             paths,
             secrets: regexes(&raw.allowlist.secrets, "secrets")?,

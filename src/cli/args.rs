@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use keyscan::config::parse_size;
 use keyscan::report::Format;
+use keyscan::rules::Severity;
 use keyscan::source::git::parse_date;
 
 /// Find hard-coded credentials (API keys, tokens, private keys) in files.
@@ -208,6 +209,13 @@ pub struct CommonArgs {
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Report only findings at or above this severity (overrides `rules.min_severity`).
+    #[arg(long, value_name = "LEVEL", value_parser = severity_parser())]
+    pub min_severity: Option<Severity>,
+    /// Exit with 1 only for findings at or above this severity; lower ones are still
+    /// reported, with exit code 0 (overrides `rules.fail_on`; default: any finding).
+    #[arg(long, value_name = "LEVEL", value_parser = severity_parser())]
+    pub fail_on: Option<Severity>,
     /// Report everything: ignore inline allow markers, allowlists, the minimum severity
     /// and the baseline.
     #[arg(long)]
@@ -284,6 +292,17 @@ pub fn switch(on: bool, off: bool) -> Option<bool> {
         (_, true) => Some(false),
         _ => None,
     }
+}
+
+/// `--min-severity`, `--fail-on`: the severities by the names rule files give them.
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    let values = Severity::ALL.map(|severity| PossibleValue::new(severity.as_str()));
+    PossibleValuesParser::new(values).map(|name| {
+        Severity::ALL
+            .into_iter()
+            .find(|severity| severity.as_str() == name)
+            .expect("only listed names parse")
+    })
 }
 
 /// `--format`: the names the report module gives its formats.

@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 use keyscan::Error;
 use keyscan::outcome::{Level, Outcome};
 use keyscan::report::{self, Format};
-use keyscan::rules::Rule;
+use keyscan::rules::{Rule, Severity};
 use keyscan::text::printable;
 
 use super::Status;
@@ -43,7 +43,7 @@ pub fn report(settings: &Report, rules: &[Rule], outcome: &Outcome) -> Result<St
         );
     }
     print_incomplete(outcome);
-    Ok(status(outcome))
+    Ok(status(outcome, settings.fail_on))
 }
 
 /// Notes about paths at `least` that level (warnings and errors, or errors alone), on
@@ -85,14 +85,20 @@ fn print_incomplete(outcome: &Outcome) {
     }
 }
 
-/// Incomplete when content went unscanned, else findings or clean.
-fn status(outcome: &Outcome) -> Status {
+/// Incomplete when content went unscanned, else findings (at or above `fail_on`,
+/// when given) or clean.
+fn status(outcome: &Outcome, fail_on: Option<Severity>) -> Status {
+    let failing = |severity: Severity| fail_on.is_none_or(|least| severity >= least);
     if outcome.is_incomplete() {
         Status::Error
-    } else if outcome.findings.is_empty() {
-        Status::Clean
-    } else {
+    } else if outcome
+        .findings
+        .iter()
+        .any(|finding| failing(finding.severity))
+    {
         Status::Findings
+    } else {
+        Status::Clean
     }
 }
 

@@ -15,7 +15,7 @@ use keyscan::filter::{Accepted, Suppressor};
 use keyscan::fingerprint::{DEFAULT_SALT, Fingerprinter, new_salt};
 use keyscan::pipeline;
 use keyscan::report::{Format, ReportOptions};
-use keyscan::rules::{RepositoryRules, RuleOptions, RuleSet, load_rule_set};
+use keyscan::rules::{RepositoryRules, RuleOptions, RuleSet, Severity, load_rule_set};
 use keyscan::source::Limits;
 use keyscan::source::progress::Progress;
 
@@ -55,6 +55,8 @@ pub struct Report {
     /// `--quiet`: no human report on standard output, no summary, no warnings; the
     /// exit code, errors, and any report written to a file or in a machine format.
     pub quiet: bool,
+    /// Only findings at or above this severity make the exit code 1.
+    pub fail_on: Option<Severity>,
 }
 
 /// The salt of a baseline about to be written: that of the baseline it replaces (at
@@ -136,7 +138,7 @@ pub fn resolve(
     };
     let suppressor = (!common.no_suppress).then(|| Suppressor {
         allowlist: config.allowlist.clone(),
-        min_severity: config.min_severity,
+        min_severity: common.min_severity.or(config.min_severity),
         baseline: accepted,
         base: base.to_path_buf(),
     });
@@ -189,6 +191,7 @@ pub fn resolve(
         },
         progress_line: io::stderr().is_terminal() && !common.quiet,
         quiet: common.quiet,
+        fail_on: common.fail_on.or(config.fail_on),
     };
     Ok(Settings {
         scan,

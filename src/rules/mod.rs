@@ -31,6 +31,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, lowest first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
     /// The lowercase name used in rule files and reports.
     pub fn as_str(self) -> &'static str {
         match self {

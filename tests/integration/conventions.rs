@@ -202,3 +202,65 @@ fn the_threads_default_is_said_in_words() {
     assert!(help.contains("[default: one per CPU core]"), "{help}");
     assert!(!help.contains("[default: 0]"));
 }
+
+#[test]
+fn min_severity_decides_what_is_reported_and_fail_on_what_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    // A GitHub token is high; a generic password assignment is low.
+    write(
+        dir.path(),
+        "a.env",
+        format!("TOKEN={}\n", fake_github_token(83)),
+    );
+    write(
+        dir.path(),
+        "db.properties",
+        "db.password=Xq7vZ2mN9pR4tK8w\n",
+    );
+    let path = dir.path().to_str().unwrap();
+    let count = |output: &std::process::Output| {
+        let report: serde_json::Value = serde_json::from_str(&stdout(output)).unwrap();
+        report["findings"].as_array().unwrap().len()
+    };
+    assert_eq!(
+        count(&run_expect(1, &[path, "--no-config", "-f", "json"])),
+        2
+    );
+    let high = run_expect(
+        1,
+        &[path, "--no-config", "-f", "json", "--min-severity", "high"],
+    );
+    assert_eq!(count(&high), 1);
+    // Reported, but not failing: the exit code is 0.
+    let lenient = run_expect(
+        0,
+        &[path, "--no-config", "-f", "json", "--fail-on", "critical"],
+    );
+    assert_eq!(count(&lenient), 2);
+    run_expect(1, &[path, "--no-config", "--fail-on", "high"]);
+
+    // The same from the configuration, and the flag over it.
+    write(
+        dir.path(),
+        ".keyscan.toml",
+        "[rules]\nmin_severity = \"high\"\nfail_on = \"critical\"\n",
+    );
+    let configured = run_expect(0, &[path, "-f", "json"]);
+    assert_eq!(count(&configured), 1);
+    run_expect(1, &[path, "--fail-on", "low"]);
+    let all = run_expect(
+        1,
+        &[
+            path,
+            "-f",
+            "json",
+            "--min-severity",
+            "low",
+            "--fail-on",
+            "low",
+        ],
+    );
+    assert_eq!(count(&all), 2);
+    let wrong = run_expect(2, &[path, "--fail-on", "urgent"]);
+    assert!(stderr(&wrong).contains("possible values: low, medium, high, critical"));
+}
