@@ -128,12 +128,18 @@ pub struct GitArgs {
     /// Scan only what is reachable from this branch, tag or commit.
     #[arg(long, value_name = "REF", conflicts_with = "range")]
     pub branch: Option<String>,
-    /// Scan only the commits of a revision range, e.g. main..feature.
+    /// Scan only the commits of a revision range as git reads it: main..feature (what
+    /// feature adds), main.. (what HEAD adds), main...feature (what either has and not
+    /// both), or one revision (all it reaches).
     #[arg(long, value_name = "A..B")]
     pub range: Option<String>,
-    /// Scan only commits made on or after this date (YYYY-MM-DD).
+    /// Scan only commits made on or after this date: 2024-05-01, 2024-05-01T12:00+02:00,
+    /// @SECONDS, "2 weeks ago", yesterday.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub since: Option<i64>,
+    /// Scan only commits made on or before this date (the same forms as --since).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<i64>,
     /// Scan only the most recent N commits of the selection.
     #[arg(long, value_name = "N")]
     pub max_commits: Option<usize>,

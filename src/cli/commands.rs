@@ -213,6 +213,7 @@ fn history(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
     let scope = HistoryScope {
         selection,
         since: args.since,
+        until: args.until,
         max_commits: args.max_commits,
         reflogs: args.reflog,
     };

@@ -165,8 +165,8 @@ fn git_errors_name_the_repository_or_revision_and_what_to_give_instead() {
     );
     assert_refused(
         repo.path(),
-        &["git", "--range", "main"],
-        &["main: not a range; give two revisions, like main..feature"],
+        &["git", "--range", "main...nosuch"],
+        &["range main...nosuch: nosuch: no branch, tag or commit has this name"],
     );
     assert_refused(
         repo.path(),

@@ -935,3 +935,63 @@ fn a_graft_cycle_is_scanned_whole_and_named_not_a_clean_pass() {
         stdout(&output)
     );
 }
+
+#[test]
+fn ranges_and_dates_mean_what_git_means() {
+    let repo = TestRepo::new();
+    let base = repo.commit_file(
+        "base.env",
+        &format!("T={}\n", fake_github_token(230)),
+        "base",
+    );
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let on_feature = repo.commit_file(
+        "feature.env",
+        &format!("T={}\n", fake_github_token(231)),
+        "feature",
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    let on_main = repo.commit_file(
+        "main.env",
+        &format!("T={}\n", fake_github_token(232)),
+        "main",
+    );
+    let commits = |args: &[&str]| {
+        let (_, found, _) = history(repo.arg(), args);
+        let mut commits: Vec<String> = found.into_iter().map(|(_, commit, _)| commit).collect();
+        commits.sort();
+        commits
+    };
+    let sorted = |mut ids: Vec<String>| {
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        commits(&["--range", "main..feature"]),
+        vec![on_feature.clone()]
+    );
+    // A...B: what either side has and the other has not.
+    assert_eq!(
+        commits(&["--range", "main...feature"]),
+        sorted(vec![on_feature.clone(), on_main.clone()])
+    );
+    // A.. is A..HEAD (HEAD is main here); one revision is all it reaches.
+    assert_eq!(commits(&["--range", "feature.."]), vec![on_main.clone()]);
+    assert_eq!(
+        commits(&["--range", "feature"]),
+        sorted(vec![base.clone(), on_feature])
+    );
+    // Every commit of the test repositories is dated 2024-05-01T12:00:00+02:00.
+    assert_eq!(
+        commits(&["--until", "2024-05-01T09:59:59Z"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(commits(&["--until", "2024-05-01T10:00:00Z"]).len(), 3);
+    assert_eq!(
+        commits(&["--since", "@1714557600", "--until", "1 day ago"]).len(),
+        3
+    );
+    assert_eq!(commits(&["--since", "2 weeks ago"]), Vec::<String>::new());
+    let refused = run_expect(2, &["git", repo.arg(), "--since", "a while back"]);
+    assert!(stderr(&refused).contains("is not a date keyscan reads"));
+}

@@ -43,6 +43,8 @@ pub struct HistoryScope {
     pub selection: Selection,
     /// Only commits made at or after this time (seconds since the epoch).
     pub since: Option<i64>,
+    /// Only commits made at or before this time (seconds since the epoch).
+    pub until: Option<i64>,
     /// Only the most recent N commits of the selection.
     pub max_commits: Option<usize>,
     /// With [`Selection::All`], also the commits the reflogs name: amended, reset and
@@ -150,10 +152,7 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
             tips.push(commit.id());
             walk.push(commit.id()).map_err(git)?;
         }
-        Selection::Range(range) => {
-            walk.push_range(range)
-                .map_err(|err| bad_range(repo, range, &err))?;
-        }
+        Selection::Range(range) => push_range(repo, &mut walk, range)?,
     }
     let mut commits = Vec::new();
     let mut failed = false;
@@ -195,10 +194,14 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
             commits = reachable;
         }
     }
-    if let Some(since) = scope.since {
+    if scope.since.is_some() || scope.until.is_some() {
+        let (since, until) = (
+            scope.since.unwrap_or(i64::MIN),
+            scope.until.unwrap_or(i64::MAX),
+        );
         commits.retain(|id| {
             repo.find_commit(*id)
-                .is_ok_and(|commit| commit.time().seconds() >= since)
+                .is_ok_and(|commit| (since..=until).contains(&commit.time().seconds()))
         });
     }
     if let Some(max) = scope.max_commits {
@@ -335,20 +338,38 @@ fn bad_revision(revision: &str, err: &git2::Error) -> Error {
     Error::Git(format!("{revision}: {reason}"))
 }
 
-/// Why `range` could not be walked: which of its two ends is not a revision, or that
-/// it is not a range at all.
-fn bad_range(repo: &Repository, range: &str, err: &git2::Error) -> Error {
-    let Some((from, to)) = range.split_once("..") else {
-        return Error::Git(format!(
-            "{range}: not a range; give two revisions, like main..feature"
-        ));
+/// Adds the commits of `range` to `walk` as git reads it: `A..B` what B has and A has
+/// not (`A..` is `A..HEAD`, `..B` is `HEAD..B`), `A...B` what either has and not both
+/// (their merge bases hidden), and a single revision all it reaches.
+fn push_range(repo: &Repository, walk: &mut git2::Revwalk<'_>, range: &str) -> Result<(), Error> {
+    let commit = |end: &str| -> Result<Oid, Error> {
+        let end = if end.is_empty() { "HEAD" } else { end };
+        let object = repo
+            .revparse_single(end)
+            .map_err(|err| Error::Git(format!("range {range}: {}", bad_revision(end, &err))))?;
+        object
+            .peel_to_commit()
+            .map(|commit| commit.id())
+            .map_err(|_| Error::Git(format!("range {range}: {end} names no commit")))
     };
-    for end in [from, to].into_iter().filter(|end| !end.is_empty()) {
-        if let Err(err) = repo.revparse_single(end) {
-            return Error::Git(format!("range {range}: {}", bad_revision(end, &err)));
+    let walking = |err: git2::Error| Error::Git(format!("range {range}: {}", err.message()));
+    if let Some((left, right)) = range.split_once("...") {
+        let (left, right) = (commit(left)?, commit(right)?);
+        walk.push(left).map_err(walking)?;
+        walk.push(right).map_err(walking)?;
+        if let Ok(bases) = repo.merge_bases(left, right) {
+            for base in bases.iter() {
+                walk.hide(*base).map_err(walking)?;
+            }
         }
+    } else if let Some((left, right)) = range.split_once("..") {
+        let (left, right) = (commit(left)?, commit(right)?);
+        walk.push(right).map_err(walking)?;
+        walk.hide(left).map_err(walking)?;
+    } else {
+        walk.push(commit(range)?).map_err(walking)?;
     }
-    Error::Git(format!("{range}: {}", err.message()))
+    Ok(())
 }
 
 /// Every commit still readable from `tips`, oldest first by commit time, for when
