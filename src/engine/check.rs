@@ -31,9 +31,11 @@ pub fn check_examples(engine: &Engine) -> Vec<RuleProblem> {
             }
             let found = engine.scan_with_rule(text, index);
             match example {
-                Example::Text(_) if found.is_empty() => {
-                    problem(format!("example does not match: {:?}", example.text()))
-                }
+                Example::Text(_) if found.is_empty() => problem(format!(
+                    "example does not match: {:?}: {}",
+                    example.text(),
+                    why_not(engine, text, index)
+                )),
                 Example::WithSecret { secret, .. }
                     if !found
                         .iter()
@@ -43,8 +45,13 @@ pub fn check_examples(engine: &Engine) -> Vec<RuleProblem> {
                         .iter()
                         .map(|range| String::from_utf8_lossy(&text[range.clone()]).into_owned())
                         .collect();
+                    let why = if got.is_empty() {
+                        format!("; {}", why_not(engine, text, index))
+                    } else {
+                        String::new()
+                    };
                     problem(format!(
-                        "example should capture {secret:?} but captured {got:?}: {:?}",
+                        "example should capture {secret:?} but captured {got:?}: {:?}{why}",
                         example.text()
                     ))
                 }
@@ -60,4 +67,23 @@ pub fn check_examples(engine: &Engine) -> Vec<RuleProblem> {
         }
     }
     problems
+}
+
+/// Why the rule at `index` finds nothing in `text`: what its filters refused, or that
+/// its pattern matches nothing.
+fn why_not(engine: &Engine, text: &[u8], index: usize) -> String {
+    let rejected = engine.rejections(text, index);
+    if rejected.is_empty() {
+        return "the pattern matches nothing in it".to_owned();
+    }
+    rejected
+        .iter()
+        .map(|(range, why)| {
+            format!(
+                "the pattern captured {:?} but {why}",
+                String::from_utf8_lossy(&text[range.clone()])
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -8,6 +8,7 @@ mod pairing;
 mod prefilter;
 mod validate;
 
+use std::fmt;
 use std::ops::Range;
 
 use regex_automata::Input;
@@ -18,7 +19,7 @@ pub use pairing::specificity;
 pub use validate::is_valid;
 
 use crate::decode;
-use crate::rules::{Rule, RuleSet};
+use crate::rules::{Rule, RuleSet, Validator};
 use crate::text::Position;
 use prefilter::Prefilter;
 
@@ -145,6 +146,22 @@ impl Engine {
             .collect()
     }
 
+    /// What the pattern of the rule at `rule` captures in `haystack` and its filters
+    /// refuse, each with why: what `keyscan rules check` says of an example that does
+    /// not match.
+    pub fn rejections(&self, haystack: &[u8], rule: usize) -> Vec<(Range<usize>, Rejection)> {
+        let rule = &self.rules()[rule];
+        let (regex, secret_group) = rule.pattern.regex();
+        regex
+            .captures_iter(Input::new(haystack))
+            .filter_map(|captures| {
+                let secret = captures.get_group(secret_group)?.range();
+                let rejection = verdict(rule, &haystack[secret.clone()]).err()?;
+                Some((secret, rejection))
+            })
+            .collect()
+    }
+
     /// All secrets in `haystack` found by the rules of `hits` (from
     /// [`Engine::keyword_hits`] on the same haystack), ordered by position.
     pub fn scan_rules(&self, haystack: &[u8], hits: &KeywordHits) -> Vec<Match> {
@@ -176,7 +193,7 @@ impl Engine {
                     let Some(secret) = captures.get_group(secret_group) else {
                         continue;
                     };
-                    if accepts(rule, &haystack[secret.range()]) {
+                    if verdict(rule, &haystack[secret.range()]).is_ok() {
                         out.push(Candidate {
                             rule: index,
                             secret: secret.range(),
@@ -189,22 +206,61 @@ impl Engine {
     }
 }
 
-/// Whether a captured secret survives the rule's entropy, placeholder and validator checks.
-fn accepts(rule: &Rule, secret: &[u8]) -> bool {
+/// Why a value the pattern captured is not a secret of its rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rejection {
+    /// The `secret` group captured nothing.
+    Empty,
+    /// It reads as a documentation value (see [`is_placeholder`]).
+    Placeholder,
+    /// Its Shannon entropy is below the rule's minimum.
+    Entropy {
+        /// Bits per character of the value.
+        found: f64,
+        /// The rule's minimum.
+        minimum: f64,
+    },
+    /// The rule's structural check refused it.
+    Validator(Validator),
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::Empty => f.write_str("the secret group captured nothing"),
+            Rejection::Placeholder => {
+                f.write_str("the placeholder check took it for a documentation value")
+            }
+            Rejection::Entropy { found, minimum } => write!(
+                f,
+                "its entropy, {found:.2} bits a character, is below the rule's {minimum:.2}"
+            ),
+            Rejection::Validator(validator) => {
+                write!(f, "the {} validator refused it", validator.as_str())
+            }
+        }
+    }
+}
+
+/// Whether a captured secret survives the rule's entropy, placeholder and validator
+/// checks, and if not, the first that refused it.
+fn verdict(rule: &Rule, secret: &[u8]) -> Result<(), Rejection> {
     if secret.is_empty() {
-        return false;
+        return Err(Rejection::Empty);
     }
     if rule.placeholder_check && is_placeholder(secret) {
-        return false;
+        return Err(Rejection::Placeholder);
     }
-    if rule
-        .entropy
-        .is_some_and(|minimum| shannon_entropy(secret) < minimum)
-    {
-        return false;
+    if let Some(minimum) = rule.entropy {
+        let found = shannon_entropy(secret);
+        if found < minimum {
+            return Err(Rejection::Entropy { found, minimum });
+        }
     }
-    rule.validate
-        .is_none_or(|validator| is_valid(validator, secret))
+    match rule.validate {
+        Some(validator) if !is_valid(validator, secret) => Err(Rejection::Validator(validator)),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

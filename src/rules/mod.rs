@@ -89,6 +89,16 @@ pub enum Validator {
     GithubChecksum,
 }
 
+impl Validator {
+    /// The name rule files give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Validator::Jwt => "jwt",
+            Validator::GithubChecksum => "github-checksum",
+        }
+    }
+}
+
 /// Pairing of a secret rule with the identifier rule it is used with.
 #[derive(Debug, Clone, Copy)]
 pub struct Pairing {
