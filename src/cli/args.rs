@@ -68,22 +68,48 @@ pub enum ConfigCommand {
 
 #[derive(Subcommand)]
 pub enum RulesCommand {
-    /// List every rule: id, severity, confidence, provider and where it came from.
-    List {
-        /// Extra rule files or directories of *.toml rule files.
-        #[arg(long = "rules", value_name = "PATH")]
-        rules: Vec<PathBuf>,
-        /// Print a Markdown table (provider, id, name, severity, confidence), as
-        /// docs/rule-list.md is made.
-        #[arg(long)]
-        markdown: bool,
-    },
+    /// List the rules a scan here would run: id, severity, confidence, provider and
+    /// where each came from (the configuration's extra and disabled rules applied).
+    List(ListArgs),
     /// Validate rule files and run their examples and counterexamples.
     Check {
         /// Rule files or directories of *.toml rule files.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// Extra rule files or directories of *.toml rule files.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Configuration file (default: the nearest .keyscan.toml at or above the current
+    /// directory).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file: list the built-in rules and those of --rules.
+    #[arg(long)]
+    pub no_config: bool,
+    /// How to list them.
+    #[arg(short, long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+    /// Print a Markdown table (provider, id, name, severity, confidence), as
+    /// docs/rule-list.md is made (the same as --format markdown).
+    #[arg(long, conflicts_with = "format")]
+    pub markdown: bool,
+}
+
+/// How `keyscan rules list` prints the rules.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns.
+    Human,
+    /// A JSON array of objects: id, name, provider, severity, confidence, keywords,
+    /// references, source.
+    Json,
+    /// A Markdown table.
+    Markdown,
 }
 
 #[derive(Args)]

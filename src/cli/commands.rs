@@ -21,12 +21,12 @@ use keyscan::text::{counted, printable};
 
 use super::Status;
 use super::args::{
-    BaselineArgs, BaselineGit, Cli, Command, CommonArgs, ConfigCommand, GitArgs, RulesCommand,
-    ScanArgs, StagedArgs, WalkArgs,
+    BaselineArgs, BaselineGit, Cli, Command, CommonArgs, ConfigCommand, GitArgs, ListArgs,
+    ListFormat, RulesCommand, ScanArgs, StagedArgs, WalkArgs,
 };
 use super::output::{self, print_notes};
 use super::progress::ProgressLine;
-use super::settings::{Settings, UseBaseline, load_rules, resolve};
+use super::settings::{Settings, UseBaseline, load_config, load_rules, resolve, rules_in_force};
 
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> Result<Status, Error> {
@@ -46,9 +46,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Some(Command::Baseline(args)) => baseline(&args),
         Some(Command::InstallHook { force }) => install_hook(force),
         Some(Command::Config(ConfigCommand::Init)) => config_init(),
-        Some(Command::Rules(RulesCommand::List { rules, markdown })) => {
-            list_rules(&rules, markdown)
-        }
+        Some(Command::Rules(RulesCommand::List(args))) => list_rules(&args),
         Some(Command::Rules(RulesCommand::Check { files })) => check_rules(&files),
         Some(Command::Completions { shell }) => completions(shell),
         Some(Command::Man { command }) => man_page(command.as_deref()),
@@ -93,17 +91,18 @@ fn man_page(command: Option<&str>) -> Result<Status, Error> {
     write_stdout(&page)
 }
 
-/// Writes `bytes` to standard output.
+/// Writes `bytes` to standard output; a reader that stops early (`| head`) is its
+/// choice, not an error.
 fn write_stdout(bytes: &[u8]) -> Result<Status, Error> {
     let mut out = io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|source| Error::Io {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(source) if source.kind() != io::ErrorKind::BrokenPipe => Err(Error::Io {
             action: "cannot write",
             path: None,
             source,
-        })?;
-    Ok(Status::Clean)
+        }),
+        _ => Ok(Status::Clean),
+    }
 }
 
 /// A finished scan and the settings it ran with.
@@ -331,12 +330,36 @@ fn install_hook(force: bool) -> Result<Status, Error> {
 }
 
 /// `keyscan rules list [--rules PATH] [--markdown]`
-fn list_rules(extra: &[PathBuf], markdown: bool) -> Result<Status, Error> {
-    let rules = load_rules(&RuleOptions {
-        builtin: true,
-        paths: extra.to_vec(),
-        repository: None,
-    })?;
+fn list_rules(args: &ListArgs) -> Result<Status, Error> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let config = load_config(args.config.as_deref(), args.no_config, &cwd)?;
+    let rules = rules_in_force(&args.rules, &config)?;
+    let format = if args.markdown {
+        ListFormat::Markdown
+    } else {
+        args.format
+    };
+    if format == ListFormat::Json {
+        let listed: Vec<serde_json::Value> = rules
+            .rules()
+            .iter()
+            .map(|rule| {
+                serde_json::json!({
+                    "id": rule.id,
+                    "name": rule.name,
+                    "provider": rule.provider,
+                    "severity": rule.severity.as_str(),
+                    "confidence": rule.confidence.as_str(),
+                    "keywords": rule.keywords,
+                    "references": rule.references,
+                    "source": rule.source.to_string(),
+                })
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&listed).expect("JSON values serialize");
+        return write_stdout(format!("{text}\n").as_bytes());
+    }
+    let markdown = format == ListFormat::Markdown;
     let lines: Vec<String> = if markdown {
         // A cell is printable text with no `|` to end it early.
         let cell = |text: &str| printable(text).replace('|', "\\|");

@@ -89,31 +89,8 @@ pub fn resolve(
     base: &Path,
     baseline: UseBaseline,
 ) -> Result<Settings, Error> {
-    let config = load_config(common, start)?;
-    // The rule files of a configuration found in the scanned repository are read only
-    // from inside it; those of one the user gave, like --rules, from anywhere.
-    let mut rule_paths = common.rules.clone();
-    let repository = match &config.confinement {
-        Some(within) => Some(RepositoryRules {
-            within: within.clone(),
-            paths: config.rule_paths.clone(),
-        }),
-        None => {
-            rule_paths.extend(config.rule_paths.iter().cloned());
-            None
-        }
-    };
-    let rules = load_rules(&RuleOptions {
-        builtin: true,
-        paths: rule_paths,
-        repository,
-    })?;
-    let known: Vec<&str> = rules.rules().iter().map(|rule| rule.id.as_str()).collect();
-    let unknown = config.unknown_rule_ids(&known);
-    if !unknown.is_empty() {
-        return Err(Error::Config(unknown));
-    }
-    let rules = rules.select(|rule| config.runs_rule(&rule.id));
+    let config = load_config(common.config.as_deref(), common.no_config, start)?;
+    let rules = rules_in_force(&common.rules, &config)?;
     // A baseline from the command line is the user's; one the repository's
     // configuration names stays inside the repository.
     let in_force = match (&common.baseline, &config.baseline) {
@@ -200,11 +177,42 @@ pub fn resolve(
     })
 }
 
-fn load_config(common: &CommonArgs, start: &Path) -> Result<Config, Error> {
-    if common.no_config {
+/// The rules a scan runs: the built-in ones, the files of `--rules` and of `config`,
+/// less those `config` disables (or not among those it enables).
+pub fn rules_in_force(extra: &[PathBuf], config: &Config) -> Result<RuleSet, Error> {
+    // The rule files of a configuration found in the scanned repository are read only
+    // from inside it; those of one the user gave, like --rules, from anywhere.
+    let mut rule_paths = extra.to_vec();
+    let repository = match &config.confinement {
+        Some(within) => Some(RepositoryRules {
+            within: within.clone(),
+            paths: config.rule_paths.clone(),
+        }),
+        None => {
+            rule_paths.extend(config.rule_paths.iter().cloned());
+            None
+        }
+    };
+    let rules = load_rules(&RuleOptions {
+        builtin: true,
+        paths: rule_paths,
+        repository,
+    })?;
+    let known: Vec<&str> = rules.rules().iter().map(|rule| rule.id.as_str()).collect();
+    let unknown = config.unknown_rule_ids(&known);
+    if !unknown.is_empty() {
+        return Err(Error::Config(unknown));
+    }
+    Ok(rules.select(|rule| config.runs_rule(&rule.id)))
+}
+
+/// The configuration in force: none with `--no-config`, the `--config` file, else the
+/// nearest `.keyscan.toml` at or above `start`.
+pub fn load_config(given: Option<&Path>, no_config: bool, start: &Path) -> Result<Config, Error> {
+    if no_config {
         return Ok(Config::default());
     }
-    if let Some(path) = &common.config {
+    if let Some(path) = given {
         return config::load(path, config::Source::Given);
     }
     match config::find(start) {

@@ -60,12 +60,12 @@ const RULE_LIST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rule-list.md"
 const RULE_LIST_HEAD: &str = "# Built-in rules\n\n\
 Every rule compiled into keyscan, in the order of its rule file (`rules/*.toml`). The\n\
 format of a rule is in [rules.md](rules.md). This list is made by\n\
-`keyscan rules list --markdown`; a test keeps it current (regenerate it with\n\
+`keyscan rules list --markdown --no-config`; a test keeps it current (regenerate it with\n\
 `KEYSCAN_UPDATE_PINNED=1 cargo test --locked rule_list`).\n\n";
 
 #[test]
 fn the_documented_rule_list_is_that_of_the_binary() {
-    let output = run_expect(0, &["rules", "list", "--markdown"]);
+    let output = run_expect(0, &["rules", "list", "--markdown", "--no-config"]);
     let expected = format!("{RULE_LIST_HEAD}{}", stdout(&output));
     if std::env::var_os("KEYSCAN_UPDATE_PINNED").is_some() {
         std::fs::write(RULE_LIST, &expected).expect("write docs/rule-list.md");
@@ -82,7 +82,9 @@ fn the_documented_rule_list_is_that_of_the_binary() {
         .lines()
         .filter(|line| line.starts_with("| "))
         .count();
-    let listed = stdout(&run_expect(0, &["rules", "list"])).lines().count();
+    let listed = stdout(&run_expect(0, &["rules", "list", "--no-config"]))
+        .lines()
+        .count();
     assert_eq!(rows, listed + 2);
 }
 
@@ -157,7 +159,10 @@ fn rules_check_reports_failing_examples() {
     );
     let err = stderr(&output);
     assert!(
-        err.contains("rule `acme-token`: example does not match: \"acme_tooshort\""),
+        err.contains(
+            "rule `acme-token`: example does not match: \"acme_tooshort\": the pattern matches \
+             nothing in it"
+        ),
         "{err}"
     );
     assert!(err.contains("no keyword occurs in example"), "{err}");
@@ -165,4 +170,101 @@ fn rules_check_reports_failing_examples() {
         err.contains("counterexample matches: \"acme_q7vz2lmn9pr4\""),
         "{err}"
     );
+}
+
+#[test]
+fn rules_check_says_which_filter_refused_an_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = r#"provider = "Acme"
+[[rules]]
+id = "acme-key"
+name = "Acme key"
+description = "Acme API key."
+severity = "high"
+keywords = ["acmekey="]
+pattern = '''acmekey=(?P<secret>[A-Za-z0-9]{16})'''
+entropy = 3.5
+examples = ["acmekey=q7q7q7q7q7q7q7q7", "acmekey=YOURKEYGOESHERE1", "acmekey=q7Vz2LmN9pR4tX8w"]
+counterexamples = ["acmekey=short"]
+"#;
+    write(dir.path(), "acme.toml", rule);
+    let output = run_expect(
+        2,
+        &[
+            "rules",
+            "check",
+            dir.path().join("acme.toml").to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "the pattern captured \"q7q7q7q7q7q7q7q7\" but its entropy, 1.00 bits a character, \
+             is below the rule's 3.50"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "the pattern captured \"YOURKEYGOESHERE1\" but the placeholder check took it for a \
+             documentation value"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("q7Vz2LmN9pR4tX8w"),
+        "a good example is no problem: {err}"
+    );
+}
+
+#[test]
+fn rules_list_is_the_rule_set_a_scan_here_would_run_and_prints_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = r#"provider = "Acme"
+[[rules]]
+id = "acme-key"
+name = "Acme key"
+description = "Acme API key."
+severity = "high"
+keywords = ["acmekey="]
+pattern = '''acmekey=(?P<secret>[A-Za-z0-9]{16})'''
+references = ["https://acme.example/docs/keys"]
+examples = ["acmekey=q7Vz2LmN9pR4tX8w"]
+counterexamples = ["acmekey=short"]
+"#;
+    write(dir.path(), "rules/acme.toml", rule);
+    write(
+        dir.path(),
+        ".keyscan.toml",
+        "[rules]\npaths = [\"rules\"]\ndisable = [\"github-pat\"]\n",
+    );
+    let list = |args: &[&str]| {
+        let output = crate::common::keyscan()
+            .current_dir(dir.path())
+            .args(["rules", "list"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let configured = list(&[]);
+    assert!(configured.lines().any(|line| line.starts_with("acme-key ")));
+    assert!(
+        !configured
+            .lines()
+            .any(|line| line.starts_with("github-pat "))
+    );
+    let bare = list(&["--no-config"]);
+    assert!(bare.lines().any(|line| line.starts_with("github-pat ")));
+    assert!(!bare.contains("acme-key"));
+    let json: serde_json::Value = serde_json::from_str(&list(&["--format", "json"])).unwrap();
+    let rules = json.as_array().unwrap();
+    assert_eq!(rules.len(), configured.lines().count());
+    let acme = rules.iter().find(|rule| rule["id"] == "acme-key").unwrap();
+    assert_eq!(acme["provider"], "Acme");
+    assert_eq!(acme["severity"], "high");
+    assert_eq!(acme["keywords"][0], "acmekey=");
+    assert_eq!(acme["references"][0], "https://acme.example/docs/keys");
+    assert!(acme["source"].as_str().unwrap().ends_with("acme.toml"));
 }
