@@ -49,6 +49,42 @@ const RUN_LIMIT: usize = 6;
 /// a value to still be a secret.
 const MIN_REMAINING: usize = 8;
 
+/// Shortest word of a name that a value spelling it is judged by.
+const NAME_WORD: usize = 4;
+
+/// Whether `secret` spells a word of the `name` it is assigned to (`password =
+/// "SomeKindOfPassword123"`, `secret = 'AmAz0n+SqSsEcReT'`), case and the usual digit
+/// and symbol stand-ins for letters aside: a sample value, made up to read as what it
+/// is. Words are the name's runs of letters, at least four long.
+pub fn spells_name(name: &[u8], secret: &[u8]) -> bool {
+    let plain = |text: &[u8]| -> Vec<u8> {
+        text.iter()
+            .map(|&byte| match byte.to_ascii_lowercase() {
+                b'4' | b'@' => b'a',
+                b'3' => b'e',
+                b'1' | b'!' => b'i',
+                b'0' => b'o',
+                b'5' | b'$' => b's',
+                b'7' => b't',
+                lower => lower,
+            })
+            .collect()
+    };
+    let secret = plain(secret);
+    name.split(|byte| !byte.is_ascii_alphabetic())
+        .filter(|word| word.len() >= NAME_WORD)
+        .any(|word| {
+            let word = word.to_ascii_lowercase();
+            occurrences(&secret, &word).any(|at| !is_vendor_prefix(&secret, at, word.len()))
+        })
+}
+
+/// Whether the word at `at..at + len` of `value` opens it as a vendor's prefix does
+/// (`access_…`, `secret-…`, `token.…`): real tokens of some formats start so.
+fn is_vendor_prefix(value: &[u8], at: usize, len: usize) -> bool {
+    at == 0 && matches!(value.get(len), Some(b'_' | b'-' | b'.'))
+}
+
 /// Whether `secret` looks like a documentation value rather than a real credential.
 ///
 /// The whole value is judged, so that a random token which merely contains a
@@ -200,6 +236,28 @@ fn dominated(secret: &[u8], taken: &[bool]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_that_spells_its_name_is_a_sample() {
+        assert!(spells_name(b"Password", b"SomeKindOfPassword123!@#"));
+        assert!(spells_name(
+            b"secret",
+            b"AmAz0n+SqSsEcReT+aLpHaNuM3R1CsTr1nG"
+        ));
+        assert!(spells_name(b"DB_PASSWORD", b"P@ssw0rd2024"));
+        assert!(spells_name(b"api_token", b"myT0ken-q7Vz2LmN"));
+        // Words under four letters, and random values, say nothing.
+        assert!(!spells_name(b"pwd", b"q7Vz2LmN9pR4tX8w"));
+        assert!(!spells_name(b"secret", b"q7Vz2LmN9pR4tX8w"));
+        assert!(!spells_name(b"api_key", b"Xk3yq7Vz2LmN9pR4"));
+        // A vendor's prefix is the format, not a spelling.
+        assert!(!spells_name(
+            b"ACCESS_TOKEN",
+            b"access_XgutKRB7g7jPiq7Vz2LmN"
+        ));
+        assert!(!spells_name(b"secret", b"secret-q7Vz2LmN9pR4tX8w"));
+        assert!(spells_name(b"secret", b"secret123-q7Vz"));
+    }
 
     const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 

@@ -14,7 +14,7 @@ use std::ops::Range;
 use regex_automata::Input;
 
 pub use check::check_examples;
-pub use filters::{is_placeholder, shannon_entropy};
+pub use filters::{is_placeholder, shannon_entropy, spells_name};
 pub use pairing::specificity;
 pub use validate::is_valid;
 
@@ -156,7 +156,10 @@ impl Engine {
             .captures_iter(Input::new(haystack))
             .filter_map(|captures| {
                 let secret = captures.get_group(secret_group)?.range();
-                let rejection = verdict(rule, &haystack[secret.clone()]).err()?;
+                let name = captures
+                    .get_group_by_name("name")
+                    .map(|name| &haystack[name.range()]);
+                let rejection = verdict(rule, &haystack[secret.clone()], name).err()?;
                 Some((secret, rejection))
             })
             .collect()
@@ -193,7 +196,10 @@ impl Engine {
                     let Some(secret) = captures.get_group(secret_group) else {
                         continue;
                     };
-                    if verdict(rule, &haystack[secret.range()]).is_ok() {
+                    let name = captures
+                        .get_group_by_name("name")
+                        .map(|name| &haystack[name.range()]);
+                    if verdict(rule, &haystack[secret.range()], name).is_ok() {
                         out.push(Candidate {
                             rule: index,
                             secret: secret.range(),
@@ -213,6 +219,8 @@ pub enum Rejection {
     Empty,
     /// It reads as a documentation value (see [`is_placeholder`]).
     Placeholder,
+    /// It spells the name it is assigned to (see [`spells_name`]).
+    SpellsName,
     /// Its Shannon entropy is below the rule's minimum.
     Entropy {
         /// Bits per character of the value.
@@ -231,6 +239,9 @@ impl fmt::Display for Rejection {
             Rejection::Placeholder => {
                 f.write_str("the placeholder check took it for a documentation value")
             }
+            Rejection::SpellsName => {
+                f.write_str("it spells the name it is assigned to, as made-up samples do")
+            }
             Rejection::Entropy { found, minimum } => write!(
                 f,
                 "its entropy, {found:.2} bits a character, is below the rule's {minimum:.2}"
@@ -243,13 +254,17 @@ impl fmt::Display for Rejection {
 }
 
 /// Whether a captured secret survives the rule's entropy, placeholder and validator
-/// checks, and if not, the first that refused it.
-fn verdict(rule: &Rule, secret: &[u8]) -> Result<(), Rejection> {
+/// checks (and, when the pattern captured the `name` it is assigned to, does not spell
+/// it), and if not, the first that refused it.
+fn verdict(rule: &Rule, secret: &[u8], name: Option<&[u8]>) -> Result<(), Rejection> {
     if secret.is_empty() {
         return Err(Rejection::Empty);
     }
     if rule.placeholder_check && is_placeholder(secret) {
         return Err(Rejection::Placeholder);
+    }
+    if rule.placeholder_check && name.is_some_and(|name| spells_name(name, secret)) {
+        return Err(Rejection::SpellsName);
     }
     if let Some(minimum) = rule.entropy {
         let found = shannon_entropy(secret);
