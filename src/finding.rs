@@ -12,7 +12,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::rules::{Confidence, Severity};
-use crate::text::Position;
+use crate::text::{Position, redact};
 
 /// A secret found in a blob, ready for reporting.
 #[derive(Debug, Clone)]
@@ -41,6 +41,8 @@ pub struct Finding {
     /// A hash of the finding's line with the secret blanked, plus `:occurrence`, as
     /// GitHub's `primaryLocationLineHash` expects.
     pub line_hash: String,
+    /// The secret's line as human output shows it: redacted ([`context_line`]).
+    pub context: String,
     /// The identifier this secret was found with.
     pub pair: Option<PairedFinding>,
     /// How the text the secret is in was decoded from the blob, outermost first
@@ -305,6 +307,91 @@ pub fn line_hash(data: &[u8], line: Range<usize>, secret: Range<usize>) -> Strin
     hex(&hasher.finalize()[..8])
 }
 
+/// Characters of a secret's line shown on each side of it.
+const CONTEXT_REACH: usize = 48;
+
+/// Shortest run of key-like characters that a context line masks.
+const KEY_LIKE_RUN: usize = 12;
+
+/// How far before a context line's start a secret may start and still reach into it
+/// (a private key block is longer; one that long starts the line it is on).
+const SPAN_LOOKBACK: usize = 4096;
+
+/// The line `line` of `data` that `secret` starts on, as a report shows it: at most
+/// [`CONTEXT_REACH`] bytes on each side of the secret (`…` where cut), the secret and
+/// every range of `secrets` (sorted by start) on it (other findings, identifiers)
+/// redacted, and any
+/// other run that looks like a key (twelve or more characters of letters, digits and
+/// `+/_.~-`, mixing letters and digits) masked, so that a line never shows a secret
+/// keyscan did not recognise.
+pub fn context_line(
+    data: &[u8],
+    line: Range<usize>,
+    secret: Range<usize>,
+    secrets: &[Range<usize>],
+) -> String {
+    let from = line.start.max(secret.start.saturating_sub(CONTEXT_REACH));
+    let to = line
+        .end
+        .min(secret.end.max(secret.start).saturating_add(CONTEXT_REACH))
+        .max(from);
+    // Only the secrets starting near the excerpt: a minified line holds thousands.
+    let first = secrets.partition_point(|span| span.start + SPAN_LOOKBACK < from);
+    let last = secrets.partition_point(|span| span.start < to);
+    let mut hidden: Vec<Range<usize>> = secrets[first..last.max(first)]
+        .iter()
+        .chain(std::iter::once(&secret))
+        .filter(|span| span.start < to && from < span.end)
+        .cloned()
+        .collect();
+    hidden.sort_by_key(|span| span.start);
+    let mut text = String::new();
+    if from > line.start {
+        text.push('…');
+    }
+    let mut at = from;
+    for span in hidden {
+        if span.start < at {
+            continue;
+        }
+        text.push_str(&mask_key_like(&data[at..span.start]));
+        text.push_str(&redact(&String::from_utf8_lossy(&data[span.clone()])));
+        at = span.end.min(to).max(span.start);
+        if span.end > to {
+            at = to;
+            break;
+        }
+    }
+    if at < to {
+        text.push_str(&mask_key_like(&data[at..to]));
+    }
+    if to < line.end {
+        text.push('…');
+    }
+    text
+}
+
+/// `bytes` as text with each run that looks like a key replaced by `****`.
+fn mask_key_like(bytes: &[u8]) -> String {
+    let key_like = |byte: &u8| byte.is_ascii_alphanumeric() || b"+/_.~-".contains(byte);
+    let mut text = String::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let run = rest.iter().take_while(|byte| key_like(byte)).count().max(1);
+        let (piece, after) = rest.split_at(run.min(rest.len()));
+        let looks_like_key = piece.len() >= KEY_LIKE_RUN
+            && piece.iter().any(u8::is_ascii_digit)
+            && piece.iter().any(u8::is_ascii_alphabetic);
+        if looks_like_key {
+            text.push_str("****");
+        } else {
+            text.push_str(&String::from_utf8_lossy(piece));
+        }
+        rest = after;
+    }
+    text
+}
+
 /// Appends `:N` to each line hash: the Nth finding with that hash in one blob's
 /// findings.
 pub fn number_line_hashes(findings: &mut [Finding]) {
@@ -323,6 +410,31 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_context_line_redacts_every_secret_and_masks_what_looks_like_one() {
+        let data = b"AWS_KEY=AKIAFAKE23456789 AWS_SECRET=q7Vz2LmN9pR4tX8wK3jH5gF6dS1aZ0FAKE note=other7Value99xx\n";
+        let line = 0..data.len() - 1;
+        let text = std::str::from_utf8(data).unwrap();
+        let secret = text.find("q7Vz").unwrap()..text.find(" note").unwrap();
+        let id = 8..24;
+        let shown = context_line(data, line, secret, &[id]);
+        assert_eq!(
+            shown,
+            "AWS_KEY=AK******** AWS_SECRET=q7Vz******** note=****"
+        );
+        let long = format!(
+            "{}token = \"ghp_q7Vz2LmN9pR4tX8wK3jH5gF6dS1aZ0\";{}",
+            "x".repeat(100),
+            " y".repeat(60)
+        );
+        let at = long.find("ghp_").unwrap();
+        let end = at + "ghp_q7Vz2LmN9pR4tX8wK3jH5gF6dS1aZ0".len();
+        let shown = context_line(long.as_bytes(), 0..long.len(), at..end, &[]);
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert!(shown.contains("token = \"ghp_********\";"), "{shown}");
+        assert!(!shown.contains("q7Vz2LmN"));
+    }
 
     #[test]
     fn line_hash_ignores_indentation_and_the_secret_value() {

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use crate::decode::View;
 use crate::engine::{Engine, Match, PairedId, specificity};
-use crate::finding::{Finding, Origin, PairedFinding, line_hash, number_line_hashes};
+use crate::finding::{Finding, Origin, PairedFinding, context_line, line_hash, number_line_hashes};
 use crate::rules::Rule;
 use crate::text::{LineCursor, Position, positions};
 
@@ -167,6 +167,15 @@ pub(super) fn build(
     hits: Vec<Hit>,
     chain: &[&str],
 ) -> Vec<Finding> {
+    // Every secret and identifier of the blob, for context lines to redact.
+    let mut spans: Vec<Range<usize>> = hits
+        .iter()
+        .flat_map(|hit| {
+            std::iter::once(hit.found.secret.clone())
+                .chain(hit.found.pair.as_ref().map(|pair| pair.secret.clone()))
+        })
+        .collect();
+    spans.sort_by_key(|span| span.start);
     // Hits come in position order: each line's bounds are found once.
     let mut lines = LineCursor::new(data);
     let mut findings: Vec<Finding> = hits
@@ -202,6 +211,7 @@ pub(super) fn build(
                 confidence,
                 fingerprint: String::new(),
                 marker_prefixes: Vec::new(),
+                context: context_line(data, line.clone(), found.secret.clone(), &spans),
                 line_hash: line_hash(data, line, found.secret),
                 secret,
                 pair,

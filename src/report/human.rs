@@ -45,6 +45,16 @@ pub fn write(
             rule.id,
             printable(&shown(&finding.secret, options)),
         )?;
+        let context = finding.context.trim();
+        if !context.is_empty() {
+            writeln!(
+                out,
+                "    {}> {}{}",
+                paint(DIM),
+                printable(context),
+                paint(RESET)
+            )?;
+        }
         let decoded = finding
             .decoded_from
             .as_ref()

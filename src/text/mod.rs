@@ -1,12 +1,14 @@
 //! Text helpers every layer shares: positions in a blob (lines, columns, line bounds),
-//! escaping untrusted text for a terminal, and counts in words. A leaf: it imports
+//! escaping untrusted text for a terminal, redacting secrets, and counts in words. A leaf: it imports
 //! nothing of keyscan.
 
 mod escape;
 mod position;
+mod redact;
 
 pub use escape::{printable, printable_message, without_values};
 pub use position::{LineCursor, Position, line_bounds, line_of, next_line, positions};
+pub use redact::redact;
 
 /// `n` and the noun that goes with it: `1 file`, `2 files`, `0 files`.
 pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {

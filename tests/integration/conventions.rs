@@ -264,3 +264,43 @@ fn min_severity_decides_what_is_reported_and_fail_on_what_fails() {
     let wrong = run_expect(2, &[path, "--fail-on", "urgent"]);
     assert!(stderr(&wrong).contains("possible values: low, medium, high, critical"));
 }
+
+#[test]
+fn human_output_shows_the_line_with_every_secret_on_it_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = fake_github_token(84);
+    let (id, secret) = crate::common::fake_aws_pair(84);
+    write(
+        dir.path(),
+        "deploy.sh",
+        format!(
+            "export GITHUB_TOKEN=\"{token}\" SESSION=Zq8wX4vN2mR7tK9p\n\
+             aws configure set aws_access_key_id {id} && aws configure set aws_secret_access_key {secret}\n"
+        ),
+    );
+    let output = run_expect(
+        1,
+        &[
+            dir.path().to_str().unwrap(),
+            "--no-config",
+            "--color",
+            "never",
+        ],
+    );
+    let text = stdout(&output);
+    assert!(
+        text.contains("    > export GITHUB_TOKEN=\"ghp_********\" SESSION=****\n"),
+        "{text}"
+    );
+    let aws_line = text
+        .lines()
+        .find(|line| line.starts_with("    > aws configure"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        !aws_line.contains(&id[4..]) && !aws_line.contains(&secret[4..]),
+        "{aws_line}"
+    );
+    for hidden in [&token[4..], &id[4..], &secret[4..], "Zq8wX4vN2mR7tK9p"] {
+        assert!(!text.contains(hidden), "{hidden} shown in:\n{text}");
+    }
+}
