@@ -3,10 +3,9 @@
 //! returned, and `main` prints it.
 
 use std::io::{self, Write};
-
-use clap::CommandFactory;
 use std::path::{Path, PathBuf};
 
+use clap::CommandFactory;
 use keyscan::Error;
 use keyscan::config::{CONFIG_FILE, TEMPLATE};
 use keyscan::engine::{Engine, check_examples};
