@@ -263,12 +263,7 @@ fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
         ),
     };
     let outcome = &scanned.outcome;
-    let least = if scanned.settings.report.quiet {
-        Level::Error
-    } else {
-        Level::Warning
-    };
-    print_notes(outcome, least);
+    print_notes(outcome, scanned.settings.report.quiet);
     if outcome.is_incomplete() {
         return Err(Error::Incomplete {
             consequence: "the baseline was not written",

@@ -17,12 +17,7 @@ use super::settings::Report;
 /// Prints warnings and errors, writes the report, says on standard error whether the
 /// result is incomplete, and returns the exit status.
 pub fn report(settings: &Report, rules: &[Rule], outcome: &Outcome) -> Result<Status, Error> {
-    let least = if settings.quiet {
-        Level::Error
-    } else {
-        Level::Warning
-    };
-    print_notes(outcome, least);
+    print_notes(outcome, settings.quiet);
     let chatter = settings.output.is_none() && settings.format == Format::Human;
     // A closed pipe (`keyscan | head`) is the reader's choice, not an error.
     if !(settings.quiet && chatter)
@@ -46,10 +41,11 @@ pub fn report(settings: &Report, rules: &[Rule], outcome: &Outcome) -> Result<St
     Ok(status(outcome, settings.fail_on))
 }
 
-/// Notes about paths at `least` that level (warnings and errors, or errors alone), on
-/// standard error. Paths come from the scanned content, so they are escaped: a file
-/// name cannot drive the terminal.
-pub fn print_notes(outcome: &Outcome, least: Level) {
+/// Warnings and errors about paths (errors alone when `quiet`), on standard error.
+/// Paths come from the scanned content, so they are escaped: a file name cannot drive
+/// the terminal.
+pub fn print_notes(outcome: &Outcome, quiet: bool) {
+    let least = if quiet { Level::Error } else { Level::Warning };
     for note in outcome.notes.iter().filter(|note| note.level >= least) {
         let level = if note.level == Level::Error {
             "error"
