@@ -33,7 +33,7 @@ pub struct Note {
 }
 
 /// Counts of what a scan read and skipped.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Stats {
     /// Files scanned.
     pub files: u64,
@@ -67,7 +67,8 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn add(&mut self, other: &Stats) {
+    /// Adds `other`'s counts to these (not its time).
+    pub(crate) fn add(&mut self, other: &Stats) {
         self.files += other.files;
         self.bytes += other.bytes;
         self.skipped_binary += other.skipped_binary;

@@ -20,8 +20,9 @@ use crate::filter::Suppressor;
 use crate::fingerprint::{Fingerprinter, SLOW_BUDGET};
 use crate::outcome::{Level, Note, Outcome};
 use crate::source::dir::{self, DirOptions};
-use crate::source::git::history::{self, HistoryScope, Reading};
-use crate::source::git::{self, staged};
+use crate::source::git::blobs::{self, Reading};
+use crate::source::git::history::{self, HistoryScope};
+use crate::source::git::{self, ahead, staged};
 use crate::source::progress::Progress;
 use crate::source::{Limits, Visitor};
 use collector::Collector;
@@ -166,7 +167,13 @@ fn scan_history(
     scope: &HistoryScope,
     settings: &Settings,
 ) -> Result<Outcome, Error> {
-    let plan = history::plan(repo, scope, &settings.progress)?;
+    let reading = Reading {
+        limits: settings.limits,
+        threads: settings.threads,
+        progress: &settings.progress,
+    };
+    let new_collector = || Collector::new(settings);
+    let (plan, ahead) = ahead::plan_while_scanning(repo, scope, reading, new_collector)?;
     let mut walked = Collector::new(settings);
     walked.outcome.stats.commits = plan.commits;
     if plan.shallow {
@@ -181,12 +188,7 @@ fn scan_history(
     for (path, reason) in &plan.skipped {
         walked.skipped(path.clone(), reason.clone());
     }
-    let reading = Reading {
-        limits: settings.limits,
-        threads: settings.threads,
-        progress: &settings.progress,
-    };
-    let visitors = history::read(repo.path(), &plan, reading, || Collector::new(settings));
+    let visitors = blobs::read(repo.path(), &plan, ahead.as_ref(), reading, new_collector);
     let mut outcome = finish(std::iter::once(walked).chain(visitors), settings);
     history::keep_first_introduction(&mut outcome.findings);
     history::annotate(repo, &plan, &mut outcome.findings);

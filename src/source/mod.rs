@@ -162,10 +162,20 @@ fn looks_binary(data: &[u8]) -> bool {
 
 /// Receives what a source produces; one visitor per scanning thread.
 pub trait Visitor: Send {
+    /// What [`Visitor::ahead`] keeps of content that gave nothing but counts.
+    type Tally: Send;
     /// Content to scan.
     fn blob(&mut self, blob: Blob<'_>);
     /// A path that was not scanned, and why.
     fn skipped(&mut self, path: PathBuf, reason: Skip);
+    /// Runs `visit` (calls to [`Visitor::blob`] or [`Visitor::skipped`] for content
+    /// whose origin is not known yet) apart from what this visitor holds. Returns what
+    /// it counted if that is all it gave; `None` if it gave anything that names the
+    /// origin (a finding, a note, an identifier kept for pairing), which is then
+    /// dropped: the source visits the content again once it knows where it was seen.
+    fn ahead(&mut self, visit: impl FnOnce(&mut Self)) -> Option<Self::Tally>;
+    /// Adds what [`Visitor::ahead`] counted, now that the content's origin is known.
+    fn tally(&mut self, tally: &Self::Tally);
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use crate::common::{fake_github_token, run, run_expect, run_measured, stderr, stdout};
+use crate::common::{
+    fake_aws_pair, fake_github_token, run, run_expect, run_measured, stderr, stdout, write,
+};
 use crate::fast_import::FastImport;
 use crate::git_repo::{TestRepo, git_in};
 
@@ -994,4 +996,127 @@ fn ranges_and_dates_mean_what_git_means() {
     assert_eq!(commits(&["--since", "2 weeks ago"]), Vec::<String>::new());
     let refused = run_expect(2, &["git", repo.arg(), "--since", "a while back"]);
     assert!(stderr(&refused).contains("is not a date keyscan reads"));
+}
+
+/// `keyscan git REPO ARGS -f json --no-config` (exit `code`), without the time it took.
+fn report_without_time(code: i32, repo: &TestRepo, args: &[&str]) -> Value {
+    let mut all = vec!["git", repo.arg(), "--format", "json", "--no-config"];
+    all.extend(args);
+    let mut report: Value = serde_json::from_str(&stdout(&run_expect(code, &all))).unwrap();
+    report["stats"]
+        .as_object_mut()
+        .unwrap()
+        .remove("elapsed")
+        .expect("stats has the time");
+    report
+}
+
+#[test]
+fn a_packed_history_scanned_while_it_is_walked_reports_what_walking_first_does() {
+    // With threads to spare, a packed history's objects are scanned while the commits
+    // are walked, and only those that gave findings or notes are read again once their
+    // commit and path are known. With one thread, the walk comes first. Everything a
+    // scan reports must be the same either way.
+    let repo = TestRepo::new();
+    let (id, secret) = fake_aws_pair(640);
+    write(
+        repo.path(),
+        "deploy/.env",
+        format!("AWS_ACCESS_KEY_ID={id}\n"),
+    );
+    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+        .iter()
+        .copied()
+        .chain((0..3000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8))
+        .collect();
+    write(repo.path(), "logo.png", png);
+    let lfs = format!(
+        "version https://git-lfs.github.com/spec/v1\noid sha256:{}\nsize 12345\n",
+        "ab".repeat(32)
+    );
+    write(repo.path(), "model.bin", lfs);
+    let mut latin1 = b"caf\xe9 = 1\n".to_vec();
+    latin1.extend(format!("T={}\n", fake_github_token(641)).bytes());
+    write(repo.path(), "notes/latin1.txt", latin1);
+    write(repo.path(), "big.log", "log line\n".repeat(1_000));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(
+        &mut gz,
+        format!("T={}\n", fake_github_token(642)).as_bytes(),
+    )
+    .unwrap();
+    write(repo.path(), "backup/settings.env.gz", gz.finish().unwrap());
+    write(
+        repo.path(),
+        "tests/fixture.py",
+        format!("TOKEN = '{}'  # keyscan:allow\n", fake_github_token(643)),
+    );
+    repo.commit_file(
+        "deploy/values.yaml",
+        &format!("aws:\n  aws_secret_access_key: {secret}\n"),
+        "deploy settings",
+    );
+    repo.commit_file("old.env", &format!("T={}\n", fake_github_token(644)), "add");
+    repo.git(&["rm", "-q", "old.env"]);
+    repo.git(&["commit", "-q", "-m", "remove old.env"]);
+    let message = format!("rotate the token\n\nold one: {}\n", fake_github_token(645));
+    repo.git(&["commit", "-q", "--allow-empty", "-m", &message]);
+    let tag = format!("release\n\nsigned with {}\n", fake_github_token(646));
+    repo.git(&["tag", "-a", "v1", "-m", &tag]);
+    // A commit no reference reaches any more: packed, but no part of the history.
+    repo.git(&["checkout", "-q", "-b", "dropped"]);
+    repo.commit_file(
+        "lost.env",
+        &format!("T={}\n", fake_github_token(647)),
+        "lost",
+    );
+    repo.git(&["checkout", "-q", "-"]);
+    pack_everything(&repo);
+    repo.git(&["branch", "-q", "-D", "dropped"]);
+
+    let args = ["--max-file-size", "4096"];
+    let walked_first = report_without_time(1, &repo, &[&["-j", "1"][..], &args].concat());
+    for threads in ["2", "4"] {
+        let scanned_ahead = report_without_time(1, &repo, &[&["-j", threads][..], &args].concat());
+        assert_eq!(scanned_ahead, walked_first, "-j {threads}");
+    }
+    let found: Vec<(&str, &str)> = walked_first["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule_id"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert!(
+        found.contains(&("aws-secret-access-key", "deploy/values.yaml")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("github-pat", "notes/latin1.txt")),
+        "{found:?}"
+    );
+    assert!(found.contains(&("github-pat", "old.env")), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(_, path)| path.starts_with("backup/settings.env.gz")),
+        "{found:?}"
+    );
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(_, path)| path.contains("message"))
+            .count(),
+        2,
+        "the commit's and the tag's messages: {found:?}"
+    );
+    assert!(
+        !found.iter().any(|(_, path)| path.contains("lost")),
+        "{found:?}"
+    );
+    assert_eq!(walked_first["suppressed"]["inline"], 1, "{walked_first}");
+    let stats = &walked_first["stats"];
+    assert_eq!(stats["skipped_binary"], 1);
+    assert_eq!(stats["skipped_lfs"], 1);
+    assert_eq!(stats["skipped_too_large"], 1);
+    assert_eq!(stats["not_utf8"], 1);
 }

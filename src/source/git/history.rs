@@ -1,29 +1,25 @@
-//! Every blob reachable from the selected commits, each read once and attributed to
-//! the commit and path that introduced it.
+//! Every blob reachable from the selected commits, listed once and attributed to the
+//! commit and path that introduced it (the plan), and what history says of a
+//! finding afterwards.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use git2::{ErrorCode, ObjectType, Odb, Oid, Repository, Sort};
-use gix_hash::ObjectId;
-use rayon::prelude::*;
+use git2::{ErrorCode, ObjectType, Oid, Repository, Sort};
 
 use super::afterwards::Parents;
 use super::refs::{NotCommit, reflog_commits, shallow_commits, unreadable_ref, unsigned};
-use super::{commit_info, packed, signed};
+use super::{commit_info, signed};
 use crate::error::Error;
 use crate::finding::{CommitInfo, Finding, Origin};
+use crate::source::Skip;
 use crate::source::progress::Progress;
-use crate::source::{Blob, Limits, Skip, Visitor};
 
 /// Git's file mode for a symbolic link: its blob is a link target, not content.
 const SYMLINK_MODE: i32 = 0o120000;
-
-/// How every git LFS pointer file starts.
-const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
 
 /// Which commits to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,19 +50,24 @@ pub struct HistoryScope {
 
 /// A unique blob and where it was first seen.
 #[derive(Debug, Clone)]
-struct Site {
-    blob: Oid,
-    path: PathBuf,
-    commit: Arc<CommitInfo>,
+pub(super) struct Site {
+    /// The blob.
+    pub(super) blob: Oid,
+    /// Its path in the commit that introduced it.
+    pub(super) path: PathBuf,
+    /// The commit that introduced it.
+    pub(super) commit: Arc<CommitInfo>,
 }
 
 /// The blobs to read, found by walking the selected commits oldest first.
 #[derive(Debug, Default)]
 pub struct Plan {
-    sites: Vec<Site>,
-    head_blobs: HashSet<Oid>,
+    /// The blobs to read, each where it was first seen.
+    pub(super) sites: Vec<Site>,
+    /// The blobs `HEAD` has.
+    pub(super) head_blobs: HashSet<Oid>,
     /// The commits and annotated tags whose messages are scanned, with their origins.
-    messages: Vec<(Oid, Origin)>,
+    pub(super) messages: Vec<(Oid, Origin)>,
     /// The commits walked, oldest first and parents before children.
     walked: Vec<Oid>,
     /// Their parents among them.
@@ -308,7 +309,7 @@ pub fn plan(repo: &Repository, scope: &HistoryScope, progress: &Progress) -> Res
 }
 
 /// Where a secret in the message of `commit` (or of the annotated `tag`) was found.
-fn message_origin(commit: &Arc<CommitInfo>, tag: Option<String>) -> Origin {
+pub(super) fn message_origin(commit: &Arc<CommitInfo>, tag: Option<String>) -> Origin {
     let label = if tag.is_some() {
         "tag message"
     } else {
@@ -497,284 +498,6 @@ fn all_blobs(repo: &Repository, root: Oid) -> HashSet<Oid> {
     blobs
 }
 
-/// How the planned blobs are read: what to skip, on how many threads, and the
-/// counters to bump.
-#[derive(Debug, Clone, Copy)]
-pub struct Reading<'a> {
-    /// Size cap and binary handling.
-    pub limits: Limits,
-    /// Worker threads; 0 picks one per core.
-    pub threads: usize,
-    /// Blobs and bytes read so far.
-    pub progress: &'a Progress,
-}
-
-/// Reads the planned blobs in parallel and hands each to a visitor made by
-/// `make_visitor`. Returns the visitors.
-///
-/// Packs that hold many planned blobs are decoded whole ([`packed`]); the rest are
-/// read by id, one repository handle per chunk of work.
-pub fn read<V, F>(git_dir: &Path, plan: &Plan, reading: Reading<'_>, make_visitor: F) -> Vec<V>
-where
-    V: Visitor,
-    F: Fn() -> V + Sync,
-{
-    let Reading {
-        limits,
-        threads,
-        progress,
-    } = reading;
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
-    let wanted: packed::Wanted = plan
-        .sites
-        .iter()
-        .enumerate()
-        .filter_map(|(at, site)| Some((ObjectId::try_from(site.blob.as_bytes()).ok()?, at)))
-        .collect();
-    let decode = packed::DecodeOptions {
-        threads,
-        alloc_limit: alloc_limit(limits),
-    };
-    // A linked worktree's objects live in the main repository's directory.
-    let common_dir = Repository::open(git_dir).map_or_else(
-        |_| git_dir.to_path_buf(),
-        |repo| repo.commondir().to_path_buf(),
-    );
-    let (mut visitors, delivered) = packed::decode_packs(
-        &common_dir,
-        &wanted,
-        decode,
-        &make_visitor,
-        |visitor, at, data| {
-            let site = &plan.sites[at];
-            let read = match limits.skip_size(data.len() as u64) {
-                Some(reason) => {
-                    visitor.skipped(shown(site), reason);
-                    0
-                }
-                None => deliver(site, data, plan, limits, visitor),
-            };
-            progress.blob_read(read);
-        },
-    );
-    let rest: Vec<&Site> = plan
-        .sites
-        .iter()
-        .zip(&delivered)
-        .filter(|(_, delivered)| !**delivered)
-        .map(|(site, _)| site)
-        .collect();
-    let packs = packed::PackedSizes::new(&common_dir);
-    let chunk = rest.len().div_ceil(threads * 16).max(1);
-    let read_chunk = |sites: &[&Site]| {
-        let mut visitor = make_visitor();
-        let read = with_odb(git_dir, |odb| {
-            for site in sites {
-                progress.blob_read(read_site(odb, &packs, site, plan, limits, &mut visitor));
-            }
-        });
-        if let Err(err) = read {
-            for site in sites {
-                visitor.skipped(
-                    site.path.clone(),
-                    Skip::Unreadable(err.message().to_owned()),
-                );
-                progress.blob_read(0);
-            }
-        }
-        visitor
-    };
-    let read_messages = |messages: &[(Oid, Origin)]| {
-        let mut visitor = make_visitor();
-        let read = with_odb(git_dir, |odb| {
-            for (id, origin) in messages {
-                read_message(odb, *id, origin, limits, &mut visitor);
-            }
-        });
-        if let Err(err) = read {
-            for (id, origin) in messages {
-                let reason = Skip::Unreadable(err.message().to_owned());
-                visitor.skipped(message_shown(*id, origin), reason);
-            }
-        }
-        visitor
-    };
-    let message_chunk = plan.messages.len().div_ceil(threads * 4).max(1);
-    let by_id: Vec<V> = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(|| {
-            let mut read: Vec<V> = rest.par_chunks(chunk).map(read_chunk).collect();
-            read.par_extend(plan.messages.par_chunks(message_chunk).map(read_messages));
-            read
-        }),
-        Err(_) => rest
-            .chunks(chunk)
-            .map(read_chunk)
-            .chain(plan.messages.chunks(message_chunk).map(read_messages))
-            .collect(),
-    };
-    visitors.extend(by_id);
-    visitors
-}
-
-/// The largest allocation a pack decode may make: the size cap, so that a blob that
-/// inflates to gigabytes is never built. A pack needing more (such a blob, or a delta
-/// base over the cap) is left to reads by id, which check sizes before reading.
-fn alloc_limit(limits: Limits) -> usize {
-    usize::try_from(limits.max_file_size).unwrap_or(usize::MAX)
-}
-
-/// Runs `work` with the object database of the repository at `git_dir`.
-fn with_odb<T>(git_dir: &Path, work: impl FnOnce(&Odb<'_>) -> T) -> Result<T, git2::Error> {
-    let repo = Repository::open(git_dir)?;
-    let odb = repo.odb()?;
-    Ok(work(&odb))
-}
-
-/// Hands the message of commit or tag `id` to `visitor` as content from `origin`: the
-/// object's text after its headers.
-fn read_message<V: Visitor>(
-    odb: &Odb<'_>,
-    id: Oid,
-    origin: &Origin,
-    limits: Limits,
-    visitor: &mut V,
-) {
-    let object = match odb.read(id) {
-        Ok(object) => object,
-        Err(err) => {
-            let reason = format!("object {id} is missing or corrupt: {}", err.message());
-            return visitor.skipped(message_shown(id, origin), Skip::Unreadable(reason));
-        }
-    };
-    let data = object.data();
-    let message = memchr::memmem::find(data, b"\n\n").map_or(&data[..0], |at| &data[at + 2..]);
-    let skip = limits
-        .skip_size(message.len() as u64)
-        .or_else(|| limits.skip_content(message));
-    match skip {
-        Some(reason) => visitor.skipped(message_shown(id, origin), reason),
-        None => visitor.blob(Blob {
-            origin: origin.clone(),
-            data: message,
-            lines: None,
-        }),
-    }
-}
-
-/// How notes name a message: `commit message of 1a2b3c4d5e6f`.
-fn message_shown(id: Oid, origin: &Origin) -> PathBuf {
-    let id = id.to_string();
-    PathBuf::from(format!("{} of {}", origin.path().display(), &id[..12]))
-}
-
-/// How notes name a blob, the way git does: `commit:path`.
-fn shown(site: &Site) -> PathBuf {
-    PathBuf::from(format!("{}:{}", &site.commit.id[..12], site.path.display()))
-}
-
-/// Reads one blob by id and hands it, or why it was skipped, to `visitor`. Returns the
-/// bytes read from the object store.
-fn read_site<V: Visitor>(
-    odb: &Odb<'_>,
-    packs: &packed::PackedSizes,
-    site: &Site,
-    plan: &Plan,
-    limits: Limits,
-    visitor: &mut V,
-) -> u64 {
-    let missing = |err: git2::Error| {
-        Skip::Unreadable(format!(
-            "blob {} is missing or corrupt: {}",
-            site.blob,
-            err.message()
-        ))
-    };
-    let skip = match odb.read_header(site.blob) {
-        Ok((size, _)) => limits
-            .skip_size(size as u64)
-            .and_then(|too_large| confirmed(too_large, site.blob, packs, limits)),
-        Err(err) if plan.partial && err.code() == git2::ErrorCode::NotFound => {
-            Some(Skip::NotFetched)
-        }
-        Err(err) => Some(missing(err)),
-    };
-    if let Some(reason) = skip {
-        visitor.skipped(shown(site), reason);
-        return 0;
-    }
-    match odb.read(site.blob) {
-        Ok(object) => deliver(site, object.data(), plan, limits, visitor),
-        Err(err) => {
-            visitor.skipped(shown(site), missing(err));
-            0
-        }
-    }
-}
-
-/// `too_large`, libgit2's verdict on `blob`, confirmed from the blob's pack entry where
-/// it has one ([`packed::PackedSizes`] says why): the skip that stands, if any.
-fn confirmed(
-    too_large: Skip,
-    blob: Oid,
-    packs: &packed::PackedSizes,
-    limits: Limits,
-) -> Option<Skip> {
-    let Ok(id) = ObjectId::try_from(blob.as_bytes()) else {
-        return Some(too_large);
-    };
-    match packs.size(&id) {
-        None => Some(too_large),
-        Some(Ok(size)) => limits.skip_size(size),
-        Some(Err(reason)) => Some(Skip::Unreadable(format!(
-            "blob {blob} is corrupt: {reason}"
-        ))),
-    }
-}
-
-/// Whether `data` is a Git LFS pointer file as the specification defines it: under
-/// 1024 bytes, the version line first, then `key value` lines only (lowercase keys),
-/// with a SHA-256 `oid` and a `size`. A blob that merely begins like one (content
-/// after the pointer lines, or longer) is scanned: it can hold anything.
-fn is_lfs_pointer(data: &[u8]) -> bool {
-    let Some(rest) = data
-        .strip_prefix(LFS_POINTER)
-        .and_then(|rest| rest.strip_prefix(b"\n"))
-    else {
-        return false;
-    };
-    if data.len() >= 1024 || !rest.ends_with(b"\n") {
-        return false;
-    }
-    let (mut oid, mut size) = (false, false);
-    for line in rest[..rest.len() - 1].split(|&b| b == b'\n') {
-        let Some(space) = line.iter().position(|&b| b == b' ') else {
-            return false;
-        };
-        let (key, value) = (&line[..space], &line[space + 1..]);
-        let key_ok = !key.is_empty()
-            && key
-                .iter()
-                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
-        if !key_ok || value.is_empty() || value.iter().any(|b| b.is_ascii_control()) {
-            return false;
-        }
-        match key {
-            b"oid" => {
-                oid = value.strip_prefix(b"sha256:").is_some_and(|hex| {
-                    hex.len() == 64 && hex.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-                })
-            }
-            b"size" => size = value.iter().all(u8::is_ascii_digit),
-            _ => {}
-        }
-    }
-    oid && size
-}
-
 /// Whether `repo` is a partial clone (`git clone --filter`): its blobs are fetched on
 /// demand by git, which keyscan does not do. Its configuration says so, or its packs
 /// do: git marks each pack fetched from a promisor remote with a `.promisor` file,
@@ -807,36 +530,6 @@ fn is_partial_clone(repo: &Repository) -> bool {
         promisor |= entry.value().is_ok_and(|value| value == "true");
     }
     promisor
-}
-
-/// Hands a blob's content to `visitor`, or why it is not scanned (binary, LFS
-/// pointer). Returns its size.
-fn deliver<V: Visitor>(
-    site: &Site,
-    data: &[u8],
-    plan: &Plan,
-    limits: Limits,
-    visitor: &mut V,
-) -> u64 {
-    if let Some(reason) = limits.skip_content(data) {
-        visitor.skipped(shown(site), reason);
-    } else if is_lfs_pointer(data) {
-        visitor.skipped(shown(site), Skip::LfsPointer);
-    } else {
-        let origin = Origin::GitBlob {
-            path: site.path.clone(),
-            commit: Arc::clone(&site.commit),
-            history_only: !plan.head_blobs.contains(&site.blob),
-            blob: site.blob.to_string(),
-            last_seen: None,
-        };
-        visitor.blob(Blob {
-            origin,
-            data,
-            lines: None,
-        });
-    }
-    data.len() as u64
 }
 
 /// Keeps, of the findings of one secret at one path, the one in the earliest commit: a

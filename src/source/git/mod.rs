@@ -3,6 +3,8 @@
 //! configured commands, and no network access.
 
 mod afterwards;
+pub mod ahead;
+pub mod blobs;
 mod date;
 pub mod history;
 mod packed;

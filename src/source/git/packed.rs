@@ -66,41 +66,103 @@ where
         {
             continue;
         }
-        let Ok(pack) = gix_pack::data::File::at(&pack_path, gix_hash::Kind::Sha1) else {
-            continue;
-        };
-        let (delivered, deliver) = (&delivered, &deliver);
-        // gix clones the processor, and with it this handover, for each thread it starts.
-        let mut worker = Handover::new(&new_worker, &finished);
-        let processor = move |kind: Kind,
-                              data: &[u8],
-                              entry: &gix_pack::index::Entry,
-                              _: &dyn Progress|
-              -> Result<(), std::convert::Infallible> {
+        let process = |worker: &mut W, kind: Kind, id: &gix_hash::oid, data: &[u8]| {
             if kind == Kind::Blob
-                && let Some(&at) = wanted.get(&entry.oid)
+                && let Some(&at) = wanted.get(id)
                 && !delivered[at].swap(true, Ordering::Relaxed)
             {
-                deliver(worker.state(), at, data);
+                deliver(worker, at, data);
             }
-            Ok(())
         };
-        // A decode error or an allocation over the limit ends this pack; every blob
-        // not yet delivered is read by id afterwards, where it gets its own note.
-        let _ = index.traverse_with_index(
-            &pack,
-            processor,
-            &mut Discard,
-            &AtomicBool::new(false),
-            Options {
-                check: SafetyCheck::SkipFileAndObjectChecksumVerification,
-                thread_limit: Some(options.threads),
-                alloc_limit_bytes: Some(options.alloc_limit),
-            },
-        );
+        let decode = Decode {
+            options,
+            stop: &AtomicBool::new(false),
+        };
+        traverse(&index, &pack_path, decode, &new_worker, &finished, process);
     }
     let delivered = delivered.into_iter().map(AtomicBool::into_inner).collect();
     (collected(finished), delivered)
+}
+
+/// Decodes every pack of `git_dir` whole and calls `process` with a worker's state and
+/// the kind, id and content of each object (an object in two packs comes twice).
+/// Returns the workers' states. What a pack that fails to decode did not deliver, the
+/// caller reads by id; so too what was left when `stop` was set.
+pub fn decode_every_object<W, N, P>(
+    git_dir: &Path,
+    options: DecodeOptions,
+    stop: &AtomicBool,
+    new_worker: N,
+    process: P,
+) -> Vec<W>
+where
+    W: Send,
+    N: Fn() -> W + Sync,
+    P: Fn(&mut W, Kind, &gix_hash::oid, &[u8]) + Sync,
+{
+    let finished = Mutex::new(Vec::new());
+    for (index_path, pack_path) in pack_files(git_dir) {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        if let Ok(index) = gix_pack::index::File::at(&index_path, gix_hash::Kind::Sha1) {
+            let decode = Decode { options, stop };
+            traverse(&index, &pack_path, decode, &new_worker, &finished, &process);
+        }
+    }
+    collected(finished)
+}
+
+/// How one pack is decoded, and the flag that ends it early.
+#[derive(Clone, Copy)]
+struct Decode<'a> {
+    options: DecodeOptions,
+    stop: &'a AtomicBool,
+}
+
+/// Decodes every object of the pack at `pack_path` (indexed by `index`) once, on
+/// `decode.options.threads` threads, calling `process` with the thread's worker state (made by
+/// `new_worker`, handed back to `finished`) and each object's kind, id and content.
+///
+/// A decode error or an allocation over the limit ends the pack: whatever was not
+/// processed by then, the caller reads by id, where it gets its own note.
+fn traverse<W, N, P>(
+    index: &gix_pack::index::File,
+    pack_path: &Path,
+    decode: Decode<'_>,
+    new_worker: &N,
+    finished: &Mutex<Vec<W>>,
+    process: P,
+) where
+    W: Send,
+    N: Fn() -> W + Sync,
+    P: Fn(&mut W, Kind, &gix_hash::oid, &[u8]) + Sync,
+{
+    let Ok(pack) = gix_pack::data::File::at(pack_path, gix_hash::Kind::Sha1) else {
+        return;
+    };
+    let process = &process;
+    // gix clones the processor, and with it this handover, for each thread it starts.
+    let mut worker = Handover::new(new_worker, finished);
+    let processor = move |kind: Kind,
+                          data: &[u8],
+                          entry: &gix_pack::index::Entry,
+                          _: &dyn Progress|
+          -> Result<(), std::convert::Infallible> {
+        process(worker.state(), kind, &entry.oid, data);
+        Ok(())
+    };
+    let _ = index.traverse_with_index(
+        &pack,
+        processor,
+        &mut Discard,
+        decode.stop,
+        Options {
+            check: SafetyCheck::SkipFileAndObjectChecksumVerification,
+            thread_limit: Some(decode.options.threads),
+            alloc_limit_bytes: Some(decode.options.alloc_limit),
+        },
+    );
 }
 
 /// The packs of a repository, opened to read an object's size from its pack entry.
