@@ -5,15 +5,16 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use ignore::gitignore::GitignoreBuilder;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use regex::bytes::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, FileProblem};
 use crate::files::{self, Confinement};
-use crate::filter::Allowlist;
-use crate::rules::Severity;
+use crate::filter::{Allowlist, AllowlistEntry};
+use crate::gitleaks::{self, GITLEAKS_FILE};
+use crate::rules::{RuleOptions, Severity, load_rule_set};
 use crate::text::{line_of, without_values};
 
 /// The file name keyscan looks for.
@@ -48,6 +49,18 @@ pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keysca
 # lines = ["example\\.invalid"]
 # Words that mark a value as not secret (matched case-insensitively within it).
 # stopwords = ["dummy", "sample"]
+
+# Allowlists for some rules only, or whose criteria must all hold; as many as needed.
+# [[allowlists]]
+# description = "the payment SDK's test fixtures"
+# rules = ["stripe-secret-key"]       # leave out for every rule
+# condition = "and"                   # "or" (the default): any one criterion allows
+# paths = ["tests/"]                  # gitignore-style globs
+# path_patterns = ["_test\\.go$"]     # regexes over the path as reports show it
+# secrets = ["^sk_test_"]
+# lines = ["example"]
+# stopwords = ["dummy"]
+# commits = ["0123456789abcdef0123456789abcdef01234567"]
 
 [scan]
 # Skip files larger than this (bytes, or 512KB, 100MB, 1GiB).
@@ -93,8 +106,14 @@ pub struct Config {
     pub confinement: Option<Confinement>,
     /// Extra rule files and directories.
     pub rule_paths: Vec<PathBuf>,
+    /// Rule files given as text, with their names (a `.gitleaks.toml`'s rules).
+    pub rule_texts: Vec<(String, String)>,
+    /// For a gitleaks configuration, what keyscan does differently with it.
+    pub differences: Vec<String>,
     /// Rules to turn off.
     pub disable: Vec<NamedRule>,
+    /// Rules the `[[allowlists]]` entries name.
+    pub allowlist_rules: Vec<NamedRule>,
     /// When not empty, the only rules to run.
     pub enable: Vec<NamedRule>,
     /// Findings below this severity are not reported.
@@ -126,6 +145,8 @@ struct RawConfig {
     rules: RawRules,
     #[serde(default)]
     allowlist: RawAllowlist,
+    #[serde(default)]
+    allowlists: Vec<RawAllowlistEntry>,
     baseline: Option<String>,
     #[serde(default)]
     scan: RawScan,
@@ -157,6 +178,40 @@ struct RawAllowlist {
     stopwords: Vec<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllowlistEntry {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    condition: Condition,
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    path_patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    secrets: Vec<Spanned<String>>,
+    #[serde(default)]
+    lines: Vec<Spanned<String>>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+    #[serde(default)]
+    commits: Vec<String>,
+}
+
+/// How the criteria of an `[[allowlists]]` entry combine.
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Condition {
+    /// Any one criterion allows a finding.
+    #[default]
+    Or,
+    /// Every criterion given must hold.
+    And,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawScan {
@@ -168,7 +223,8 @@ struct RawScan {
     decode: Option<bool>,
 }
 
-/// The nearest `.keyscan.toml` in `start` (a directory, or a file's directory) or above.
+/// The nearest configuration in `start` (a directory, or a file's directory) or
+/// above: a `.keyscan.toml`, else a `.gitleaks.toml` in the same directory.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(start).ok()?;
     let first = if absolute.is_dir() {
@@ -176,21 +232,72 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     } else {
         absolute.parent()?
     };
-    first
-        .ancestors()
-        .map(|dir| dir.join(CONFIG_FILE))
-        .find(|candidate| candidate.is_file())
+    first.ancestors().find_map(|dir| {
+        [CONFIG_FILE, GITLEAKS_FILE]
+            .into_iter()
+            .map(|name| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    })
 }
 
-/// Loads and validates the configuration file at `path`, which came from `source`.
+/// Whether the configuration at `path` is gitleaks' (named `.gitleaks.toml` or
+/// `gitleaks.toml`), to be translated.
+pub fn is_gitleaks(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name == GITLEAKS_FILE || name == &GITLEAKS_FILE[1..])
+}
+
+/// Loads and validates the configuration file at `path`, which came from `source`; a
+/// gitleaks configuration is translated ([`gitleaks::translate`]).
 pub fn load(path: &Path, source: Source) -> Result<Config, Error> {
+    let text = files::read_text(path, files::MAX_CONFIG, None).map_err(|err| {
+        Error::Config(vec![FileProblem::new(
+            path,
+            None,
+            format!("cannot read: {err}"),
+        )])
+    })?;
+    if is_gitleaks(path) {
+        load_gitleaks(&text, path, source)
+    } else {
+        load_text(&text, path, source)
+    }
+}
+
+/// The gitleaks configuration `text` (at `path`) translated and loaded; what keyscan
+/// does differently is in [`Config::differences`].
+fn load_gitleaks(text: &str, path: &Path, source: Source) -> Result<Config, Error> {
+    let builtin = load_rule_set(&RuleOptions::builtin_only()).map_err(Error::Rules)?;
+    let known: Vec<&str> = builtin
+        .rules()
+        .iter()
+        .map(|rule| rule.id.as_str())
+        .collect();
+    let translation = gitleaks::translate(text, &known, None).map_err(|reason| {
+        Error::Config(vec![FileProblem::new(
+            path,
+            None,
+            format!("cannot be read as a gitleaks configuration: {reason}"),
+        )])
+    })?;
+    let mut config = load_text(&translation.config, path, source)?;
+    if let Some(rules) = translation.rules {
+        config
+            .rule_texts
+            .push((format!("{} (translated)", path.display()), rules));
+    }
+    config.differences = translation.differences;
+    Ok(config)
+}
+
+/// Validates `text`, a configuration named `path` (whose directory relative paths
+/// start from), which came from `source`.
+pub fn load_text(text: &str, path: &Path, source: Source) -> Result<Config, Error> {
     let error = |line: Option<usize>, message: String| {
         Error::Config(vec![FileProblem::new(path, line, message)])
     };
-    let text = files::read_text(path, files::MAX_CONFIG, None)
-        .map_err(|err| error(None, format!("cannot read: {err}")))?;
     let line_of = |offset: usize| line_of(text.as_bytes(), offset);
-    let raw: RawConfig = toml::from_str(&text).map_err(|err| {
+    let raw: RawConfig = toml::from_str(text).map_err(|err| {
         let line = err.span().map(|span| line_of(span.start));
         error(line, without_values(err.message().trim_end()))
     })?;
@@ -202,27 +309,67 @@ pub fn load(path: &Path, source: Source) -> Result<Config, Error> {
                 Regex::new(pattern.get_ref()).map_err(|err| {
                     error(
                         Some(line_of(pattern.span().start)),
-                        format!(
-                            "allowlist.{key}: invalid regex: {}",
-                            without_values(&err.to_string())
-                        ),
+                        format!("{key}: invalid regex: {}", without_values(&err.to_string())),
                     )
                 })
             })
             .collect()
     };
-    let mut globs = GitignoreBuilder::new(&root);
-    for glob in &raw.allowlist.paths {
-        globs.add_line(None, glob.get_ref()).map_err(|err| {
-            error(
-                Some(line_of(glob.span().start)),
-                format!("allowlist.paths: invalid glob: {err}"),
-            )
-        })?;
+    let globs = |patterns: &[Spanned<String>], key: &str| -> Result<Gitignore, Error> {
+        let mut globs = GitignoreBuilder::new(&root);
+        for glob in patterns {
+            globs.add_line(None, glob.get_ref()).map_err(|err| {
+                error(
+                    Some(line_of(glob.span().start)),
+                    format!("{key}: invalid glob: {err}"),
+                )
+            })?;
+        }
+        globs
+            .build()
+            .map_err(|err| error(None, format!("{key}: {err}")))
+    };
+    let lowercase = |words: &[String]| words.iter().map(|word| word.to_lowercase()).collect();
+    let mut entries = Vec::new();
+    let mut entry_rules = Vec::new();
+    for entry in &raw.allowlists {
+        let criteria = entry.paths.len()
+            + entry.path_patterns.len()
+            + entry.secrets.len()
+            + entry.lines.len()
+            + entry.stopwords.len()
+            + entry.commits.len();
+        if criteria == 0 {
+            let at = entry.rules.first().map(|rule| line_of(rule.span().start));
+            let what = if entry.description.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", entry.description)
+            };
+            return Err(error(
+                at,
+                format!(
+                    "allowlists: an entry{what} has no paths, path_patterns, secrets, lines,                      stopwords or commits, so it would allow nothing"
+                ),
+            ));
+        }
+        entry_rules.extend(entry.rules.iter().cloned());
+        entries.push(AllowlistEntry {
+            rules: entry
+                .rules
+                .iter()
+                .map(|rule| rule.get_ref().clone())
+                .collect(),
+            all: entry.condition == Condition::And,
+            paths: globs(&entry.paths, "allowlists.paths")?,
+            path_patterns: regexes(&entry.path_patterns, "allowlists.path_patterns")?,
+            secrets: regexes(&entry.secrets, "allowlists.secrets")?,
+            lines: regexes(&entry.lines, "allowlists.lines")?,
+            stopwords: lowercase(&entry.stopwords),
+            commits: entry.commits.iter().map(|id| id.to_lowercase()).collect(),
+        });
     }
-    let paths = globs
-        .build()
-        .map_err(|err| error(None, format!("allowlist.paths: {err}")))?;
+    let paths = globs(&raw.allowlist.paths, "allowlist.paths")?;
     let max_file_size = match &raw.scan.max_file_size {
         Some(size) => Some(parse_size(size.get_ref()).map_err(|err| {
             error(
@@ -250,20 +397,19 @@ pub fn load(path: &Path, source: Source) -> Result<Config, Error> {
         path: Some(path.to_path_buf()),
         confinement,
         rule_paths: raw.rules.paths.iter().map(|p| root.join(p)).collect(),
+        rule_texts: Vec::new(),
+        differences: Vec::new(),
         disable: named(&raw.rules.disable),
+        allowlist_rules: named(&entry_rules),
         enable: named(&raw.rules.enable),
         min_severity: raw.rules.min_severity,
         fail_on: raw.rules.fail_on,
         allowlist: Allowlist {
             paths,
-            secrets: regexes(&raw.allowlist.secrets, "secrets")?,
-            lines: regexes(&raw.allowlist.lines, "lines")?,
-            stopwords: raw
-                .allowlist
-                .stopwords
-                .iter()
-                .map(|word| word.to_lowercase())
-                .collect(),
+            secrets: regexes(&raw.allowlist.secrets, "allowlist.secrets")?,
+            lines: regexes(&raw.allowlist.lines, "allowlist.lines")?,
+            stopwords: lowercase(&raw.allowlist.stopwords),
+            entries,
         },
         baseline: raw.baseline.map(|file| root.join(file)),
         max_file_size,
@@ -279,18 +425,27 @@ impl Config {
     /// A problem for each rule id in `disable` or `enable` that no loaded rule has.
     pub fn unknown_rule_ids(&self, known: &[&str]) -> Vec<FileProblem> {
         let path = self.path.clone().unwrap_or_default();
-        [("disable", &self.disable), ("enable", &self.enable)]
-            .into_iter()
-            .flat_map(|(key, ids)| ids.iter().map(move |named| (key, named)))
-            .filter(|(_, named)| !known.contains(&named.id.as_str()))
-            .map(|(key, named)| {
-                let message = format!(
-                    "rules.{key}: no rule has the id `{}` (see `keyscan rules list`)",
-                    named.id
-                );
-                FileProblem::new(&path, Some(named.line), message)
-            })
-            .collect()
+        [
+            ("disable", &self.disable),
+            ("enable", &self.enable),
+            ("allowlists", &self.allowlist_rules),
+        ]
+        .into_iter()
+        .flat_map(|(key, ids)| ids.iter().map(move |named| (key, named)))
+        .filter(|(_, named)| !known.contains(&named.id.as_str()))
+        .map(|(key, named)| {
+            let key = if key == "allowlists" {
+                "allowlists.rules".to_owned()
+            } else {
+                format!("rules.{key}")
+            };
+            let message = format!(
+                "{key}: no rule has the id `{}` (see `keyscan rules list`)",
+                named.id
+            );
+            FileProblem::new(&path, Some(named.line), message)
+        })
+        .collect()
     }
 
     /// Whether the rule with `id` runs under this configuration.
@@ -397,7 +552,9 @@ mod tests {
         let uncommented: String = TEMPLATE
             .lines()
             .map(|line| match line.strip_prefix("# ") {
-                Some(setting) if setting.contains(" = ") => format!("{setting}\n"),
+                Some(setting) if setting.contains(" = ") || setting.starts_with("[[") => {
+                    format!("{setting}\n")
+                }
                 _ => format!("{line}\n"),
             })
             .collect();
@@ -415,6 +572,70 @@ mod tests {
             (Some(false), Some(true), Some(false))
         );
         assert_eq!(config.allowlist.stopwords, ["dummy", "sample"]);
+        let entry = &config.allowlist.entries[0];
+        assert!(entry.all && entry.rules == ["stripe-secret-key"]);
+        assert_eq!(config.allowlist_rules[0].id, "stripe-secret-key");
+    }
+
+    #[test]
+    fn a_gitleaks_configuration_loads_translated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(GITLEAKS_FILE);
+        let gitleaks = r#"
+            [extend]
+            useDefault = true
+            [[rules]]
+            id = "acme-token"
+            regex = '''acme_[a-z0-9]{24}'''
+            keywords = ["acme_"]
+            [[rules.allowlists]]
+            stopwords = ["example"]
+            [[rules]]
+            id = "env-files"
+            path = '''\.env$'''
+            [[allowlists]]
+            targetRules = ["aws-access-token"]
+            condition = "AND"
+            paths = ['''^tests/''']
+            regexes = ['''EXAMPLE$''']
+        "#;
+        std::fs::write(&path, gitleaks).unwrap();
+        assert_eq!(find(dir.path()), Some(path.clone()));
+        let config = load(&path, Source::Found).unwrap();
+        assert_eq!(config.rule_texts.len(), 1);
+        assert!(config.rule_texts[0].1.contains("id = \"acme-token\""));
+        let entries = &config.allowlist.entries;
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].rules, ["acme-token"]);
+        assert!(entries[1].all && entries[1].rules == ["aws-access-key-id"]);
+        assert!(
+            config.differences.iter().any(|d| d.contains("`env-files`")),
+            "{:?}",
+            config.differences
+        );
+        // A .keyscan.toml in the same directory is the one found.
+        std::fs::write(dir.path().join(CONFIG_FILE), "").unwrap();
+        assert_eq!(find(dir.path()), Some(dir.path().join(CONFIG_FILE)));
+    }
+
+    #[test]
+    fn an_allowlists_entry_needs_a_criterion_and_valid_patterns() {
+        let empty = load_text("[[allowlists]]\nrules = [\"github-pat\"]\n").unwrap_err();
+        assert!(
+            empty.message.contains("would allow nothing"),
+            "{}",
+            empty.message
+        );
+        assert_eq!(empty.line, Some(2));
+        let bad = load_text("[[allowlists]]\npath_patterns = [\"(\"]\n").unwrap_err();
+        assert!(
+            bad.message
+                .starts_with("allowlists.path_patterns: invalid regex"),
+            "{}",
+            bad.message
+        );
+        let condition = load_text("[[allowlists]]\ncondition = \"xor\"\nstopwords = [\"a\"]\n");
+        assert!(condition.is_err());
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! - [`pipeline`]: one [`pipeline::scan`] of a [`pipeline::Source`] into an
 //!   [`outcome::Outcome`].
 //! - [`report`]: formats an outcome; imports only the model.
+//! - [`gitleaks`]: a gitleaks configuration translated into keyscan's own.
 //! - [`config`], [`hook`]: the configuration file and the plain git hook.
 //! - [`error`]: the one error type.
 
@@ -27,6 +28,7 @@ pub mod files;
 pub mod filter;
 pub mod finding;
 pub mod fingerprint;
+pub mod gitleaks;
 pub mod hook;
 pub mod outcome;
 pub mod pipeline;

@@ -145,10 +145,14 @@ pub enum Mechanism {
     AllowlistLine,
     /// The secret contains an `allowlist.stopwords` word.
     Stopword,
+    /// An `[[allowlists]]` entry allows it.
+    AllowlistEntry,
     /// The finding is below `rules.min_severity`.
     MinSeverity,
     /// The finding's fingerprint is in the baseline.
     Baseline,
+    /// A `.gitleaksignore` line names it.
+    Gitleaksignore,
 }
 
 impl Mechanism {
@@ -160,8 +164,10 @@ impl Mechanism {
             Mechanism::AllowlistSecret => "allowlist-secret",
             Mechanism::AllowlistLine => "allowlist-line",
             Mechanism::Stopword => "stopword",
+            Mechanism::AllowlistEntry => "allowlist-entry",
             Mechanism::MinSeverity => "min-severity",
             Mechanism::Baseline => "baseline",
+            Mechanism::Gitleaksignore => "gitleaksignore",
         }
     }
 }

@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "finding"],
     &["outcome"],
     &["engine", "source", "hook"],
-    &["filter"],
+    &["filter", "gitleaks"],
     &["config"],
     &["pipeline", "report"],
 ];

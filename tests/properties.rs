@@ -26,11 +26,7 @@ const MASK: &str = "********";
 
 /// The engine over the built-in rules, built once for all cases.
 static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
-    let options = RuleOptions {
-        builtin: true,
-        paths: Vec::new(),
-        repository: None,
-    };
+    let options = RuleOptions::builtin_only();
     Engine::new(load_rule_set(&options).expect("built-in rules load"))
 });
 

@@ -16,11 +16,7 @@ use libfuzzer_sys::fuzz_target;
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let options = RuleOptions {
-            builtin: true,
-            paths: Vec::new(),
-            repository: None,
-        };
+        let options = RuleOptions::builtin_only();
         Engine::new(load_rule_set(&options).expect("built-in rules load"))
     })
 }

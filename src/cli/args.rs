@@ -64,6 +64,17 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Write .keyscan.toml in the current directory (never over an existing one).
     Init,
+    /// Translate a gitleaks configuration into .keyscan.toml (and its rules into
+    /// .keyscan-rules.toml) in the current directory, noting at the top of
+    /// .keyscan.toml what keyscan does differently.
+    ImportGitleaks {
+        /// The gitleaks configuration.
+        #[arg(value_name = "FILE", default_value = ".gitleaks.toml")]
+        file: PathBuf,
+        /// Replace .keyscan.toml and .keyscan-rules.toml if they exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]

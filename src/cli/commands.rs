@@ -9,7 +9,9 @@ use clap::CommandFactory;
 use keyscan::Error;
 use keyscan::config::{CONFIG_FILE, TEMPLATE};
 use keyscan::engine::{Engine, check_examples};
+use keyscan::error::FileProblem;
 use keyscan::filter::baseline::{self, Baseline};
+use keyscan::gitleaks;
 use keyscan::outcome::{Level, Note, Outcome};
 use keyscan::pipeline::{self, Source};
 use keyscan::rules::RuleOptions;
@@ -45,6 +47,9 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Some(Command::Baseline(args)) => baseline(&args),
         Some(Command::InstallHook { force }) => install_hook(force),
         Some(Command::Config(ConfigCommand::Init)) => config_init(),
+        Some(Command::Config(ConfigCommand::ImportGitleaks { file, force })) => {
+            import_gitleaks(&file, force)
+        }
         Some(Command::Rules(RulesCommand::List(args))) => list_rules(&args),
         Some(Command::Rules(RulesCommand::Check { files })) => check_rules(&files),
         Some(Command::Completions { shell }) => completions(shell),
@@ -139,6 +144,7 @@ impl Scanned {
                     .to_owned(),
             });
         }
+        outcome.notes.extend(settings.warnings.iter().cloned());
         Ok(Scanned { outcome, settings })
     }
 
@@ -311,6 +317,64 @@ fn config_init() -> Result<Status, Error> {
     Ok(Status::Clean)
 }
 
+/// Where `keyscan config import-gitleaks` writes the translated rules.
+const IMPORTED_RULES_FILE: &str = ".keyscan-rules.toml";
+
+/// `keyscan config import-gitleaks [FILE] [--force]`
+fn import_gitleaks(file: &Path, force: bool) -> Result<Status, Error> {
+    let text =
+        keyscan::files::read_text(file, keyscan::files::MAX_CONFIG, None).map_err(|err| {
+            Error::Config(vec![FileProblem::new(
+                file,
+                None,
+                format!("cannot read: {err}"),
+            )])
+        })?;
+    let builtin = load_rules(&RuleOptions::builtin_only())?;
+    let known: Vec<&str> = builtin
+        .rules()
+        .iter()
+        .map(|rule| rule.id.as_str())
+        .collect();
+    let translation =
+        gitleaks::translate(&text, &known, Some(IMPORTED_RULES_FILE)).map_err(|reason| {
+            Error::Config(vec![FileProblem::new(
+                file,
+                None,
+                format!("cannot be read as a gitleaks configuration: {reason}"),
+            )])
+        })?;
+    let config = Path::new(CONFIG_FILE);
+    let rules = Path::new(IMPORTED_RULES_FILE);
+    let writes: Vec<(&Path, &str)> = std::iter::once((config, translation.config.as_str()))
+        .chain(translation.rules.as_deref().map(|text| (rules, text)))
+        .collect();
+    if !force && let Some((path, _)) = writes.iter().find(|(path, _)| path.exists()) {
+        return Err(Error::Exists {
+            path: path.to_path_buf(),
+            advice: Some("--force replaces it"),
+        });
+    }
+    for (path, text) in &writes {
+        std::fs::write(path, text).map_err(|err| Error::io("cannot write", path, err))?;
+    }
+    let rules_written = match translation.rule_ids.len() {
+        0 => String::new(),
+        n => format!(
+            " and {IMPORTED_RULES_FILE} ({})",
+            counted(n as u64, "rule", "rules")
+        ),
+    };
+    println!("wrote {CONFIG_FILE}{rules_written} from {}", file.display());
+    for difference in &translation.differences {
+        eprintln!("keyscan: note: {difference}");
+    }
+    if !translation.differences.is_empty() {
+        eprintln!("keyscan: these differences are listed at the top of {CONFIG_FILE} too");
+    }
+    Ok(Status::Clean)
+}
+
 /// `keyscan install-hook [--force]`
 fn install_hook(force: bool) -> Result<Status, Error> {
     let repo = inside_repository("install-hook")?;
@@ -409,6 +473,7 @@ fn check_rules(files: &[PathBuf]) -> Result<Status, Error> {
         builtin: false,
         paths: files.to_vec(),
         repository: None,
+        texts: Vec::new(),
     })?;
     let engine = Engine::new(rules);
     let problems = check_examples(&engine);

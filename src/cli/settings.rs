@@ -9,15 +9,18 @@ use std::sync::Arc;
 use keyscan::Error;
 use keyscan::config::{self, Config};
 use keyscan::engine::Engine;
+use keyscan::error::FileProblem;
 use keyscan::files::Confinement;
 use keyscan::filter::baseline::{self, Baseline};
-use keyscan::filter::{Accepted, Suppressor};
+use keyscan::filter::{Accepted, GITLEAKSIGNORE_FILE, GitleaksIgnore, Suppressor};
 use keyscan::fingerprint::{DEFAULT_SALT, Fingerprinter, new_salt};
+use keyscan::outcome::{Level, Note};
 use keyscan::pipeline;
 use keyscan::report::{Format, ReportOptions};
 use keyscan::rules::{RepositoryRules, RuleOptions, RuleSet, Severity, load_rule_set};
 use keyscan::source::Limits;
 use keyscan::source::progress::Progress;
+use keyscan::{files, gitleaks};
 
 use super::args::{ColorChoice, CommonArgs, WalkArgs, switch};
 
@@ -40,6 +43,9 @@ pub struct Settings {
     /// The baseline in force, when it is version 1 (unsalted fingerprints): still
     /// honoured, with a warning to rewrite it.
     pub legacy_baseline: Option<PathBuf>,
+    /// Warnings about the settings themselves, for the report: what a gitleaks
+    /// configuration or `.gitleaksignore` means that keyscan does not do.
+    pub warnings: Vec<Note>,
 }
 
 /// How a scanning command reports.
@@ -113,10 +119,13 @@ pub fn resolve(
         },
         UseBaseline::No => (Accepted::default(), salt_to_write(common, in_force)?),
     };
+    let mut warnings = gitleaks_differences(&config);
+    let gitleaks_ignore = load_gitleaksignore(&config, base, &rules, &mut warnings)?;
     let suppressor = (!common.no_suppress).then(|| Suppressor {
         allowlist: config.allowlist.clone(),
         min_severity: common.min_severity.or(config.min_severity),
         baseline: accepted,
+        gitleaks_ignore,
         base: base.to_path_buf(),
     });
     let limits = Limits {
@@ -174,7 +183,75 @@ pub fn resolve(
         scan,
         report,
         legacy_baseline,
+        warnings,
     })
+}
+
+/// What keyscan does differently with a gitleaks configuration in force, a warning
+/// each (`keyscan config import-gitleaks` writes them into a `.keyscan.toml`).
+fn gitleaks_differences(config: &Config) -> Vec<Note> {
+    let path = config.path.clone().unwrap_or_default();
+    config
+        .differences
+        .iter()
+        .map(|difference| Note {
+            level: Level::Warning,
+            path: path.clone(),
+            message: format!("gitleaks configuration: {difference}"),
+        })
+        .collect()
+}
+
+/// The `.gitleaksignore` beside the configuration, else in `base`, if there is one:
+/// its entries mapped to the `rules` in force, with a warning for those that accept
+/// nothing.
+fn load_gitleaksignore(
+    config: &Config,
+    base: &Path,
+    rules: &RuleSet,
+    warnings: &mut Vec<Note>,
+) -> Result<GitleaksIgnore, Error> {
+    let beside_config = config.path.as_deref().and_then(Path::parent);
+    let Some(path) = beside_config
+        .into_iter()
+        .chain([base])
+        .map(|dir| dir.join(GITLEAKSIGNORE_FILE))
+        .find(|path| path.is_file())
+    else {
+        return Ok(GitleaksIgnore::default());
+    };
+    let within = path
+        .parent()
+        .map(Confinement::new)
+        .transpose()
+        .map_err(|err| Error::io("cannot read", &path, err))?;
+    let text = files::read_text(&path, files::MAX_CONFIG, within.as_ref()).map_err(|err| {
+        Error::Config(vec![FileProblem::new(
+            &path,
+            None,
+            format!("cannot read: {err}"),
+        )])
+    })?;
+    let known: Vec<&str> = rules.rules().iter().map(|rule| rule.id.as_str()).collect();
+    let ignore = GitleaksIgnore::parse(&text, |id| gitleaks::ids::keyscan_ids(id, &known));
+    let mut warn = |count: usize, why: &str| {
+        if count > 0 {
+            warnings.push(Note {
+                level: Level::Warning,
+                path: path.clone(),
+                message: format!("lines that {why}: {count}; they accept nothing"),
+            });
+        }
+    };
+    warn(
+        ignore.unmapped,
+        "name a rule keyscan has no counterpart of (`keyscan rules list` lists its rules)",
+    );
+    warn(
+        ignore.malformed,
+        "are not fingerprints (path:rule:line, or commit:path:rule:line for history)",
+    );
+    Ok(ignore)
 }
 
 /// The rules a scan runs: the built-in ones, the files of `--rules` and of `config`,
@@ -197,6 +274,7 @@ pub fn rules_in_force(extra: &[PathBuf], config: &Config) -> Result<RuleSet, Err
         builtin: true,
         paths: rule_paths,
         repository,
+        texts: config.rule_texts.clone(),
     })?;
     let known: Vec<&str> = rules.rules().iter().map(|rule| rule.id.as_str()).collect();
     let unknown = config.unknown_rule_ids(&known);

@@ -4,12 +4,15 @@
 
 mod allowlist;
 pub mod baseline;
+mod gitleaksignore;
 mod inline;
 
 use std::path::{Path, PathBuf};
 
-pub use allowlist::Allowlist;
+pub use allowlist::{Allowlist, AllowlistEntry};
+use allowlist::{Candidate, globs_match};
 pub use baseline::Accepted;
+pub use gitleaksignore::{GITLEAKSIGNORE_FILE, GitleaksIgnore};
 
 use crate::finding::Finding;
 use crate::outcome::Mechanism;
@@ -25,6 +28,8 @@ pub struct Suppressor {
     pub min_severity: Option<Severity>,
     /// Fingerprints of accepted findings.
     pub baseline: Accepted,
+    /// The findings a `.gitleaksignore` accepts.
+    pub gitleaks_ignore: GitleaksIgnore,
     /// What relative finding paths are relative to (the working directory, or the
     /// repository root for git scans), for matching path globs.
     pub base: PathBuf,
@@ -41,6 +46,8 @@ pub struct LineContext<'a> {
     next_line: Vec<&'a [u8]>,
     /// Whether a pattern of `allowlist.lines` matches the line.
     allowlisted: bool,
+    /// The line itself, for the line patterns of `[[allowlists]]` entries.
+    line: &'a [u8],
 }
 
 impl Suppressor {
@@ -54,6 +61,7 @@ impl Suppressor {
                 .lines
                 .iter()
                 .any(|pattern| pattern.is_match(line)),
+            line,
         }
     }
 
@@ -75,7 +83,16 @@ impl Suppressor {
                 Cover::IfFingerprint(prefixes) => finding.marker_prefixes.extend(prefixes),
             }
         }
-        if self.path_allowed(finding.origin.path()) {
+        let commit = finding.origin.commit().map(|commit| commit.id.as_str());
+        let shown = finding.origin.path().to_string_lossy();
+        if self
+            .gitleaks_ignore
+            .accepts(commit, &shown, &rule.id, finding.start.line)
+        {
+            return Some(Mechanism::Gitleaksignore);
+        }
+        let full_path = self.full_path(finding.origin.path());
+        if !self.allowlist.paths.is_empty() && globs_match(&self.allowlist.paths, &full_path) {
             return Some(Mechanism::AllowlistPath);
         }
         if self
@@ -98,6 +115,22 @@ impl Suppressor {
         {
             return Some(Mechanism::Stopword);
         }
+        let candidate = Candidate {
+            rule: &rule.id,
+            path: finding.origin.path(),
+            full_path: &full_path,
+            secret: &finding.secret,
+            line: context.line,
+            commit,
+        };
+        if self
+            .allowlist
+            .entries
+            .iter()
+            .any(|entry| entry.allows(&candidate))
+        {
+            return Some(Mechanism::AllowlistEntry);
+        }
         if self
             .min_severity
             .is_some_and(|minimum| finding.severity < minimum)
@@ -119,23 +152,13 @@ impl Suppressor {
             .then_some(Mechanism::Baseline)
     }
 
-    fn path_allowed(&self, path: &Path) -> bool {
-        if self.allowlist.paths.is_empty() {
-            return false;
-        }
+    /// `path` made absolute from where finding paths are relative to.
+    fn full_path(&self, path: &Path) -> PathBuf {
         let full = if path.is_absolute() {
             path.to_path_buf()
         } else {
             self.base.join(path)
         };
-        let full = std::path::absolute(&full).unwrap_or(full);
-        // Globs are relative to the configuration's directory: nothing outside it matches
-        // (and the matcher requires paths under its root).
-        full.starts_with(self.allowlist.paths.path())
-            && self
-                .allowlist
-                .paths
-                .matched_path_or_any_parents(&full, false)
-                .is_ignore()
+        std::path::absolute(&full).unwrap_or(full)
     }
 }

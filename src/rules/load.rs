@@ -85,6 +85,9 @@ pub fn load_rule_set(options: &RuleOptions) -> Result<RuleSet, Vec<RuleProblem>>
             }
         }
     }
+    for (name, text) in &options.texts {
+        texts.push((RuleSource::Inline(name.clone()), text.clone()));
+    }
     let rules = compile_texts(texts, &mut problems);
     if problems.is_empty() {
         Ok(RuleSet { rules })
@@ -119,6 +122,7 @@ fn compile_texts(texts: Vec<(RuleSource, String)>, problems: &mut Vec<RuleProble
                     let at = Located {
                         source: source.clone(),
                         line,
+                        imported: file.imported_from.is_some(),
                     };
                     raw_rules.push((at, file.provider.clone(), rule.into_inner()));
                 }
@@ -193,6 +197,8 @@ fn file_problem(path: &Path, message: String) -> RuleProblem {
 struct Located {
     source: RuleSource,
     line: usize,
+    /// From a file of rules imported from another scanner, which need no examples.
+    imported: bool,
 }
 
 /// Compiles each raw rule, then resolves pairings once all ids are known.
@@ -204,7 +210,16 @@ fn compile_all(
     let mut seen: HashMap<String, RuleSource> = HashMap::new();
     let mut pairs = Vec::new();
     let mut compiled = 0;
-    for (Located { source, line }, provider, raw) in raw_rules {
+    for (
+        Located {
+            source,
+            line,
+            imported,
+        },
+        provider,
+        raw,
+    ) in raw_rules
+    {
         let problem = |message: String| RuleProblem {
             source: source.clone(),
             line: Some(line),
@@ -226,7 +241,7 @@ fn compile_all(
         };
         seen.insert(raw.id.clone(), source.clone());
         let before = problems.len();
-        problems.extend(field_problems(&raw).into_iter().map(problem));
+        problems.extend(field_problems(&raw, imported).into_iter().map(problem));
         // Built-in patterns compile on first use (the rule tests compile them all);
         // a user's pattern is compiled now, so its mistakes are reported here.
         let pattern = Pattern::new(&raw.pattern);
@@ -306,8 +321,9 @@ fn compile_all(
 /// keyword prefilter's start-up work grows with the length of each.
 const MAX_KEYWORD_LEN: usize = 256;
 
-/// Problems with a rule's fields that do not need the pattern compiled.
-fn field_problems(raw: &RawRule) -> Vec<String> {
+/// Problems with a rule's fields that do not need the pattern compiled; an `imported`
+/// rule (from another scanner's configuration) may come without examples.
+fn field_problems(raw: &RawRule, imported: bool) -> Vec<String> {
     let mut problems = Vec::new();
     if !is_kebab_case(&raw.id) {
         problems.push("id must be kebab-case: lowercase letters, digits and single dashes".into());
@@ -332,10 +348,10 @@ fn field_problems(raw: &RawRule) -> Vec<String> {
     if let Some(entropy) = raw.entropy.filter(|entropy| !(0.0..=8.0).contains(entropy)) {
         problems.push(format!("entropy {entropy} is outside 0..=8 bits per byte"));
     }
-    if raw.examples.is_empty() {
+    if raw.examples.is_empty() && !imported {
         problems.push("needs at least one example".into());
     }
-    if raw.counterexamples.is_empty() {
+    if raw.counterexamples.is_empty() && !imported {
         problems.push("needs at least one counterexample".into());
     }
     if raw.name.trim().is_empty() || raw.description.trim().is_empty() {
@@ -501,6 +517,7 @@ counterexamples = ["kw_"]
             builtin: true,
             paths: vec![file.clone()],
             repository: None,
+            texts: Vec::new(),
         };
         let set = load_rule_set(&options).unwrap();
         let tuned: Vec<_> = set.rules().iter().filter(|r| r.id == id).collect();
@@ -510,6 +527,7 @@ counterexamples = ["kw_"]
             builtin: true,
             paths: vec![file.clone(), file],
             repository: None,
+            texts: Vec::new(),
         };
         let problems = load_rule_set(&twice).unwrap_err();
         assert!(

@@ -15,6 +15,7 @@ use crate::files::Confinement;
 
 pub use load::{RuleProblem, RuleSource, load_rule_set, parse_rule_file};
 pub use pattern::Pattern;
+pub(crate) use pattern::build as build_pattern;
 
 /// How much damage a leaked credential of this kind can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -227,6 +228,19 @@ pub struct RuleOptions {
     /// Rule files or directories a scanned repository's configuration names: read
     /// only inside that repository.
     pub repository: Option<RepositoryRules>,
+    /// Rule files given as text, each with the name problems call it by (the rules a
+    /// `.gitleaks.toml` defines, translated).
+    pub texts: Vec<(String, String)>,
+}
+
+impl RuleOptions {
+    /// The built-in rules and nothing else.
+    pub fn builtin_only() -> RuleOptions {
+        RuleOptions {
+            builtin: true,
+            ..RuleOptions::default()
+        }
+    }
 }
 
 /// Rule files or directories named by a scanned repository's own configuration.

@@ -75,10 +75,12 @@ impl Pattern {
     }
 }
 
-fn compile(source: &str) -> Result<Compiled, String> {
+/// `source` built as every rule pattern is: over bytes, without Unicode classes, within
+/// [`REGEX_SIZE_LIMIT`].
+pub(crate) fn build(source: &str) -> Result<Regex, Box<meta::BuildError>> {
     // What `regex::bytes::RegexBuilder` sets, on the engine underneath it, which can
     // search part of a haystack while looking at the bytes around it.
-    let regex = meta::Builder::new()
+    meta::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .configure(
             meta::Config::new()
@@ -86,14 +88,18 @@ fn compile(source: &str) -> Result<Compiled, String> {
                 .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
         )
         .build(source)
-        .map_err(|err| {
-            let reason = match (err.size_limit(), err.syntax_error()) {
-                (Some(limit), _) => format!("compiled regex exceeds size limit of {limit} bytes"),
-                (None, Some(syntax)) => syntax.to_string(),
-                (None, None) => err.to_string(),
-            };
-            format!("invalid pattern: {reason}")
-        })?;
+        .map_err(Box::new)
+}
+
+fn compile(source: &str) -> Result<Compiled, String> {
+    let regex = build(source).map_err(|err| {
+        let reason = match (err.size_limit(), err.syntax_error()) {
+            (Some(limit), _) => format!("compiled regex exceeds size limit of {limit} bytes"),
+            (None, Some(syntax)) => syntax.to_string(),
+            (None, None) => err.to_string(),
+        };
+        format!("invalid pattern: {reason}")
+    })?;
     let secret_group = regex
         .group_info()
         .to_index(PatternID::ZERO, "secret")

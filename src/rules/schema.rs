@@ -10,6 +10,9 @@ use super::{Confidence, Example, Severity, Validator};
 #[serde(deny_unknown_fields)]
 pub(super) struct RuleFile {
     pub provider: String,
+    /// The scanner the rules were imported from (`keyscan config import-gitleaks`):
+    /// such rules may come without examples and counterexamples.
+    pub imported_from: Option<String>,
     #[serde(default)]
     pub rules: Vec<Spanned<RawRule>>,
 }

@@ -504,3 +504,59 @@ fn a_history_baseline_accepts_old_commits_secrets() {
     assert_eq!(text.lines().count(), 1);
     assert!(text.contains("new.env"));
 }
+
+#[test]
+fn an_allowlists_entry_is_for_its_rules_and_with_and_needs_every_criterion() {
+    let token = |seed| format!("T = '{}'\n", fake_github_token(seed));
+    let (id, _) = crate::common::fake_aws_pair(960);
+    let dir = tree(&[
+        ("tests/unit/a.py", token(961)),
+        (
+            "tests/unit/b.py",
+            format!("# a test\n{} # sample\n", token(962).trim_end()),
+        ),
+        ("tests/unit/keys.env", format!("AWS_ACCESS_KEY_ID={id}\n")),
+        (
+            "src/c.py",
+            format!("# code\n{} # sample\n", token(963).trim_end()),
+        ),
+        (
+            ".keyscan.toml",
+            "[[allowlists]]\n\
+             description = \"GitHub tokens in tests that say they are samples\"\n\
+             rules = [\"github-pat\"]\n\
+             condition = \"and\"\n\
+             paths = [\"tests/\"]\n\
+             lines = [\"sample\"]\n\
+             secrets = [\".\"]\n"
+                .to_owned(),
+        ),
+    ]);
+    let (code, report, err) = report_in(dir.path(), &["."]);
+    assert_eq!(code, Some(1), "{err}");
+    let mut found = paths_and_lines(&report);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("src/c.py".to_owned(), 2),
+            ("tests/unit/a.py".to_owned(), 1),
+            ("tests/unit/keys.env".to_owned(), 1),
+        ],
+        "only b.py is in tests/, on a line saying sample, and of github-pat; a.py lacks the \
+         line, c.py the path, keys.env the rule"
+    );
+    assert_eq!(report["suppressed"]["allowlist-entry"], 1);
+    // An entry naming a rule keyscan does not have is an error, with its line.
+    write(
+        dir.path(),
+        ".keyscan.toml",
+        "[[allowlists]]\nrules = [\"github-path\"]\nstopwords = [\"x\"]\n",
+    );
+    let (code, _, err) = report_in(dir.path(), &["."]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(":2: allowlists.rules: no rule has the id `github-path`"),
+        "{err}"
+    );
+}

@@ -16,6 +16,7 @@ mod fast_import;
 mod fixtures;
 mod formats;
 mod git_repo;
+mod gitleaks;
 mod history;
 mod hooks;
 mod hostile;

@@ -47,12 +47,7 @@ fn filler(seed: usize, count: usize) -> String {
 /// One text per built-in rule file: each rule's examples and counterexamples, in
 /// order, separated by filler, named `<file stem>.txt`.
 fn rule_corpus() -> Vec<(String, String)> {
-    let rules = load_rule_set(&RuleOptions {
-        builtin: true,
-        paths: Vec::new(),
-        repository: None,
-    })
-    .expect("built-in rules load");
+    let rules = load_rule_set(&RuleOptions::builtin_only()).expect("built-in rules load");
     let mut files: Vec<(String, String)> = Vec::new();
     for (index, rule) in rules.rules().iter().enumerate() {
         let RuleSource::Builtin(file) = rule.source else {

@@ -22,12 +22,7 @@ fn every_builtin_rule_passes_its_examples_and_counterexamples() {
 
 #[test]
 fn every_builtin_rule_documents_its_source_examples_and_counterexamples() {
-    let rules = load_rule_set(&RuleOptions {
-        builtin: true,
-        paths: Vec::new(),
-        repository: None,
-    })
-    .expect("built-in rules load");
+    let rules = load_rule_set(&RuleOptions::builtin_only()).expect("built-in rules load");
     assert!(rules.rules().len() >= 300, "{} rules", rules.rules().len());
     for rule in rules.rules() {
         assert!(
