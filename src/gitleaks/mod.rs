@@ -248,6 +248,7 @@ struct KeyscanRule {
     description: String,
     keywords: Vec<String>,
     pattern: String,
+    paths: Vec<String>,
     entropy: Option<f64>,
 }
 
@@ -283,11 +284,17 @@ fn translate_rule(rule: &Rule, differences: &mut Vec<String>) -> Option<KeyscanR
         ));
         return None;
     };
-    if rule.path.is_some() {
-        differences.push(format!(
-            "{named}: its `path` condition is not honoured; keyscan reports its matches in every file"
-        ));
-    }
+    let paths: Vec<String> = match &rule.path {
+        Some(path) if ::regex::Regex::new(path).is_ok() => vec![path.clone()],
+        Some(_) => {
+            differences.push(format!(
+                "{named}: its `path` regex is not valid in keyscan, so its matches are \
+                 reported in every file"
+            ));
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     let group = usize::try_from(rule.secretgroup.unwrap_or(0)).unwrap_or(0);
     let translated = match regex::translate(go, group) {
         Ok(translated) => translated,
@@ -350,6 +357,7 @@ fn translate_rule(rule: &Rule, differences: &mut Vec<String>) -> Option<KeyscanR
         description,
         keywords,
         pattern: translated.pattern,
+        paths,
         entropy: rule
             .entropy
             .filter(|entropy| *entropy > 0.0)
@@ -533,6 +541,9 @@ fn rule_file(title: Option<&str>, rules: &[KeyscanRule]) -> String {
         ));
         if let Some(entropy) = rule.entropy {
             out.push_str(&format!("entropy = {entropy:?}\n"));
+        }
+        if !rule.paths.is_empty() {
+            out.push_str(&format!("paths = {}\n", list(&rule.paths)));
         }
     }
     out
@@ -755,7 +766,6 @@ mod tests {
             "`adobe-client-id`",
             "`extend.color`",
             "rule `env-files` is not used: it matches file paths only",
-            "rule `scoped`: its `path` condition is not honoured",
             "rule `anything` is not used: keyscan runs a rule only where one of its keywords",
             "rule `lookahead` is not used: its regex cannot be translated",
         ] {
@@ -771,6 +781,8 @@ mod tests {
             translation.config
         );
         assert_eq!(translation.rule_ids, ["scoped"]);
+        let rules = translation.rules.as_deref().unwrap();
+        assert!(rules.contains(r#"paths = ['\.py$']"#), "{rules}");
         assert!(translate("rules = 3", KNOWN, None).is_err());
         assert!(translate("[[rules]\n", KNOWN, None).is_err());
     }

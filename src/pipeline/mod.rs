@@ -136,6 +136,10 @@ fn finish<'s>(collectors: impl IntoIterator<Item = Collector<'s>>, settings: &Se
     }));
     let rules = settings.engine.rules();
     pairing::pair_across_files(&mut outcome.findings, loose, rules);
+    // Here, where every finding's path is known (history scans blobs before it is).
+    outcome
+        .findings
+        .retain(|finding| rules[finding.rule].applies_to(finding.origin.path()));
     let items: Vec<(&str, &str)> = outcome
         .findings
         .iter()

@@ -260,6 +260,16 @@ fn compile_all(
                 break;
             }
         }
+        let mut paths = Vec::new();
+        for path in &raw.paths {
+            match regex::Regex::new(path) {
+                Ok(pattern) => paths.push(pattern),
+                Err(err) => problems.push(problem(format!(
+                    "paths: invalid regex: {}",
+                    without_values(&err.to_string())
+                ))),
+            }
+        }
         if problems.len() > before {
             continue;
         }
@@ -279,6 +289,7 @@ fn compile_all(
             validate: raw.validate,
             placeholder_check: raw.placeholder_check,
             report_unpaired: raw.report_unpaired,
+            paths,
             pair: None,
             references: raw.references,
             remediation: raw.remediation,
@@ -502,6 +513,28 @@ counterexamples = ["kw_"]
         assert!(
             found.iter().any(|p| p.contains("at least one example")),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn imported_rules_need_no_examples_and_paths_must_be_regexes() {
+        let bare = rule("r", "")
+            .replace("examples = [\"kw_q7vz2lmn\"]", "examples = []")
+            .replace("counterexamples = [\"kw_\"]", "counterexamples = []");
+        let imported = format!("provider = \"P\"\nimported_from = \"gitleaks\"\n{bare}");
+        assert_eq!(problems(&imported), Vec::<String>::new());
+        let scoped = format!("provider = \"P\"\n{}", rule("r", "paths = ['''\\.tf$''']"));
+        let set = parse_rule_file("t.toml", &scoped).unwrap();
+        let terraform = &set.rules()[0];
+        assert!(terraform.applies_to(Path::new("infra/main.tf")));
+        assert!(!terraform.applies_to(Path::new("src/main.py")));
+        let bad = format!("provider = \"P\"\n{}", rule("r", "paths = ['(']"));
+        assert!(
+            problems(&bad)
+                .iter()
+                .any(|p| p.contains("paths: invalid regex")),
+            "{:?}",
+            problems(&bad)
         );
     }
 

@@ -164,6 +164,10 @@ pub struct Rule {
     pub placeholder_check: bool,
     /// Whether a match is reported when it is not part of a pair.
     pub report_unpaired: bool,
+    /// When not empty, the rule's findings are kept only in files whose path (as
+    /// reports show it) one of these matches. The pattern still runs on every blob:
+    /// scanning never depends on where a blob was seen.
+    pub paths: Vec<regex::Regex>,
     /// The identifier rule this secret rule pairs with.
     pub pair: Option<Pairing>,
     /// Provider documentation.
@@ -178,6 +182,17 @@ pub struct Rule {
     pub source: RuleSource,
     /// The line of `source` its `[[rules]]` table starts on.
     pub line: usize,
+}
+
+impl Rule {
+    /// Whether the rule's findings are reported at `path` (as reports show it): any
+    /// path, unless the rule lists `paths`.
+    pub fn applies_to(&self, path: &std::path::Path) -> bool {
+        self.paths.is_empty() || {
+            let path = path.to_string_lossy();
+            self.paths.iter().any(|pattern| pattern.is_match(&path))
+        }
+    }
 }
 
 /// An ordered, validated collection of rules with unique ids.

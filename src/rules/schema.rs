@@ -35,6 +35,8 @@ pub(super) struct RawRule {
     pub placeholder_check: bool,
     #[serde(default = "yes")]
     pub report_unpaired: bool,
+    #[serde(default)]
+    pub paths: Vec<String>,
     pub pair: Option<RawPair>,
     #[serde(default)]
     pub references: Vec<String>,

@@ -246,3 +246,41 @@ fn a_gitleaks_toml_keyscan_cannot_read_is_an_error_naming_it() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_rules_path_limits_where_its_findings_are_reported_in_files_and_history() {
+    let repo = TestRepo::new();
+    write(
+        repo.path(),
+        ".gitleaks.toml",
+        r#"
+[extend]
+useDefault = true
+
+[[rules]]
+id = "acme-deploy-key"
+regex = '''acmedeploy_[a-z0-9]{24}'''
+path = '''\.tf$'''
+"#,
+    );
+    let key = |seed| acme_token(seed).replace("acme_live_", "acmedeploy_");
+    write(
+        repo.path(),
+        "infra/main.tf",
+        format!("key = \"{}\"\n", key(5)),
+    );
+    repo.commit_file("src/app.py", &format!("KEY = '{}'\n", key(6)), "add");
+    repo.git(&["gc", "-q"]);
+    let expected = [("acme-deploy-key".to_owned(), "infra/main.tf".to_owned(), 1)];
+    let (files, err) = scan_in(repo.path(), &["."]);
+    assert_eq!(found(&files), expected, "{err}");
+    assert!(
+        !err.contains("acme-deploy-key"),
+        "the path is honoured: {err}"
+    );
+    // History scans blobs before their paths are known; the path still decides.
+    for threads in ["1", "2"] {
+        let (history, _) = scan_in(repo.path(), &["git", ".", "-j", threads]);
+        assert_eq!(found(&history), expected, "-j {threads}");
+    }
+}
