@@ -273,7 +273,24 @@ fn load_gitleaks(text: &str, path: &Path, source: Source) -> Result<Config, Erro
         .iter()
         .map(|rule| rule.id.as_str())
         .collect();
-    let translation = gitleaks::translate(text, &known, None).map_err(|reason| {
+    // An `[extend] path` is relative to this file; a repository's own configuration
+    // extends only files inside its directory.
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let within = match source {
+        Source::Given => None,
+        Source::Found => Some(Confinement::new(dir).map_err(|err| {
+            Error::Config(vec![FileProblem::new(
+                path,
+                None,
+                format!("cannot read: {err}"),
+            )])
+        })?),
+    };
+    let read = |named: &str| {
+        files::read_text(&dir.join(named), files::MAX_CONFIG, within.as_ref())
+            .map_err(|err| format!("cannot read: {err}"))
+    };
+    let translation = gitleaks::translate(text, &known, None, &read).map_err(|reason| {
         Error::Config(vec![FileProblem::new(
             path,
             None,

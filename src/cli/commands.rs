@@ -336,8 +336,13 @@ fn import_gitleaks(file: &Path, force: bool) -> Result<Status, Error> {
         .iter()
         .map(|rule| rule.id.as_str())
         .collect();
-    let translation =
-        gitleaks::translate(&text, &known, Some(IMPORTED_RULES_FILE)).map_err(|reason| {
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let read = |named: &str| {
+        keyscan::files::read_text(&dir.join(named), keyscan::files::MAX_CONFIG, None)
+            .map_err(|err| format!("cannot read: {err}"))
+    };
+    let translation = gitleaks::translate(&text, &known, Some(IMPORTED_RULES_FILE), &read)
+        .map_err(|reason| {
             Error::Config(vec![FileProblem::new(
                 file,
                 None,

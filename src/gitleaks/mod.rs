@@ -111,30 +111,26 @@ struct Gitleaks {
 /// Keys gitleaks reads that change nothing keyscan does.
 const METADATA: &[&str] = &["description", "minversion"];
 
-/// Translates the gitleaks configuration `text`. `known` are keyscan's built-in rule
-/// ids (for rules gitleaks' own ids name); with `rules_file`, the configuration names
-/// the rule file by that path (as `keyscan config import-gitleaks` writes it).
+/// Most configurations a chain of `[extend] path` reaches, as in gitleaks.
+const MAX_EXTEND_DEPTH: usize = 2;
+
+/// Reads the configuration an `[extend] path` names, given the path as written: its
+/// text, or why it cannot be read.
+pub type ReadExtended<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
+/// Translates the gitleaks configuration `text`, with those its `[extend] path` names
+/// (read by `read`) merged in as gitleaks merges them. `known` are keyscan's built-in
+/// rule ids (for rules gitleaks' own ids name); with `rules_file`, the configuration
+/// names the rule file by that path (as `keyscan config import-gitleaks` writes it).
 pub fn translate(
     text: &str,
     known: &[&str],
     rules_file: Option<&str>,
+    read: ReadExtended<'_>,
 ) -> Result<Translation, String> {
-    // gitleaks reads its keys case-insensitively (`useDefault`, `usedefault`).
-    let value: Value =
-        toml::from_str(text).map_err(|err| without_values(err.message().trim_end()))?;
-    let gitleaks: Gitleaks = lowercase_keys(value)
-        .try_into()
-        .map_err(|err: toml::de::Error| without_values(err.message().trim_end()))?;
     let mut differences = Vec::new();
-    unknown_keys(&gitleaks.other, "", METADATA, &mut differences);
-    unknown_keys(&gitleaks.extend.other, "extend.", &[], &mut differences);
+    let gitleaks = extended(parse(text, &mut differences)?, read, 0, &mut differences)?;
     let use_default = gitleaks.extend.usedefault.unwrap_or(false);
-    if let Some(path) = &gitleaks.extend.path {
-        differences.push(format!(
-            "[extend] path = {path:?} is not read: keyscan does not extend one gitleaks \
-             configuration with another; copy what it adds into this file"
-        ));
-    }
     if gitleaks.extend.url.is_some() {
         differences
             .push("[extend] url is not fetched: keyscan reads nothing from the network".into());
@@ -209,6 +205,100 @@ pub fn translate(
         rule_ids,
         differences,
     })
+}
+
+/// One gitleaks configuration file's text, its keys read case-insensitively as
+/// gitleaks reads them (`useDefault`, `usedefault`); the keys keyscan does not know
+/// are noted in `differences`.
+fn parse(text: &str, differences: &mut Vec<String>) -> Result<Gitleaks, String> {
+    let value: Value =
+        toml::from_str(text).map_err(|err| without_values(err.message().trim_end()))?;
+    let gitleaks: Gitleaks = lowercase_keys(value)
+        .try_into()
+        .map_err(|err: toml::de::Error| without_values(err.message().trim_end()))?;
+    unknown_keys(&gitleaks.other, "", METADATA, differences);
+    unknown_keys(&gitleaks.extend.other, "extend.", &[], differences);
+    Ok(gitleaks)
+}
+
+/// `current` (`depth` configurations down a chain) with the configuration its
+/// `[extend] path` names merged in.
+fn extended(
+    mut current: Gitleaks,
+    read: ReadExtended<'_>,
+    depth: usize,
+    differences: &mut Vec<String>,
+) -> Result<Gitleaks, String> {
+    let Some(path) = current.extend.path.take() else {
+        return Ok(current);
+    };
+    if current.extend.usedefault == Some(true) {
+        return Err(format!(
+            "[extend] sets both useDefault and path = {path:?}, which gitleaks refuses too"
+        ));
+    }
+    if depth >= MAX_EXTEND_DEPTH {
+        differences.push(format!(
+            "[extend] path = {path:?} is not read: gitleaks extends at most \
+             {MAX_EXTEND_DEPTH} configurations deep"
+        ));
+        return Ok(current);
+    }
+    let text = read(&path).map_err(|reason| format!("[extend] path = {path:?}: {reason}"))?;
+    let base = parse(&text, differences)
+        .map_err(|reason| format!("[extend] path = {path:?}: {reason}"))?;
+    let base = extended(base, read, depth + 1, differences)?;
+    Ok(merge(current, base))
+}
+
+/// `current` extending `base`, as gitleaks merges them: `base`'s rules that `current`
+/// does not disable join it, a rule of both takes what `current` sets and both their
+/// keywords, tags and allowlists, and `base`'s allowlists and default rules apply.
+fn merge(mut current: Gitleaks, base: Gitleaks) -> Gitleaks {
+    for base_rule in base.rules {
+        if current.extend.disabledrules.contains(&base_rule.id) {
+            continue;
+        }
+        match current
+            .rules
+            .iter_mut()
+            .find(|rule| rule.id == base_rule.id)
+        {
+            Some(rule) => merge_rule(rule, base_rule),
+            None => current.rules.push(base_rule),
+        }
+    }
+    current.extend.usedefault = base.extend.usedefault;
+    current.extend.url = current.extend.url.or(base.extend.url);
+    current
+        .extend
+        .disabledrules
+        .extend(base.extend.disabledrules);
+    current
+        .allowlists
+        .extend(base.allowlist.into_iter().chain(base.allowlists));
+    current
+}
+
+/// `current` made `base` with what `current` sets over it.
+fn merge_rule(current: &mut Rule, mut base: Rule) {
+    base.description = current.description.take().or(base.description);
+    if current.entropy.is_some_and(|entropy| entropy != 0.0) {
+        base.entropy = current.entropy;
+    }
+    if current.secretgroup.is_some_and(|group| group != 0) {
+        base.secretgroup = current.secretgroup;
+    }
+    base.regex = current.regex.take().or(base.regex);
+    base.path = current.path.take().or(base.path);
+    base.required = current.required.take().or(base.required);
+    base.skipreport = current.skipreport.or(base.skipreport);
+    base.tags.append(&mut current.tags);
+    base.keywords.append(&mut current.keywords);
+    base.allowlists.extend(current.allowlist.take());
+    base.allowlists.append(&mut current.allowlists);
+    base.other.append(&mut current.other);
+    *current = base;
 }
 
 /// `value` with every table key lowercased, as gitleaks reads them.
@@ -610,10 +700,15 @@ mod tests {
 
     const KNOWN: &[&str] = &["github-pat", "aws-access-key-id", "generic-jwt"];
 
+    /// A reader for configurations that extend nothing.
+    fn none(path: &str) -> Result<String, String> {
+        Err(format!("{path}: no such file"))
+    }
+
     /// The translation of `text`, its rules checked to load and its configuration to
     /// be TOML (the configuration's tests load one whole).
     fn translated(text: &str) -> Translation {
-        let translation = translate(text, KNOWN, Some(".keyscan-rules.toml")).unwrap();
+        let translation = translate(text, KNOWN, Some(".keyscan-rules.toml"), &none).unwrap();
         if let Some(rules) = &translation.rules {
             parse_rule_file("translated", rules).unwrap_or_else(|problems| {
                 unreachable!("the rules do not load: {problems:?}\n{rules}")
@@ -741,7 +836,6 @@ mod tests {
             r#"
             [extend]
             useDefault = true
-            path = "../base.toml"
             disabledRules = ["jwt", "adobe-client-id"]
             color = "blue"
             [[rules]]
@@ -762,7 +856,6 @@ mod tests {
             "#,
         );
         for words in [
-            "[extend] path",
             "`adobe-client-id`",
             "`extend.color`",
             "rule `env-files` is not used: it matches file paths only",
@@ -783,7 +876,73 @@ mod tests {
         assert_eq!(translation.rule_ids, ["scoped"]);
         let rules = translation.rules.as_deref().unwrap();
         assert!(rules.contains(r#"paths = ['\.py$']"#), "{rules}");
-        assert!(translate("rules = 3", KNOWN, None).is_err());
-        assert!(translate("[[rules]\n", KNOWN, None).is_err());
+        assert!(translate("rules = 3", KNOWN, None, &none).is_err());
+        assert!(translate("[[rules]\n", KNOWN, None, &none).is_err());
+    }
+
+    #[test]
+    fn an_extended_configuration_is_merged_in_as_gitleaks_merges_it() {
+        let base = r#"
+            [extend]
+            useDefault = true
+            disabledRules = ["jwt"]
+            [[rules]]
+            id = "acme-token"
+            description = "Acme token"
+            regex = '''acme_[a-z0-9]{24}'''
+            keywords = ["acme_"]
+            [[rules]]
+            id = "old-token"
+            regex = '''oldtok_[a-z0-9]{24}'''
+            keywords = ["oldtok_"]
+            [allowlist]
+            stopwords = ["fixture"]
+        "#;
+        let read = |path: &str| match path {
+            "shared/base.toml" => Ok(base.to_owned()),
+            "loop.toml" => Ok("[extend]\npath = \"loop.toml\"\n".to_owned()),
+            other => Err(format!("{other}: no such file")),
+        };
+        let current = r#"
+            [extend]
+            path = "shared/base.toml"
+            disabledRules = ["old-token"]
+            [[rules]]
+            id = "acme-token"
+            description = "Acme production token"
+            keywords = ["acme_live"]
+        "#;
+        let translation = translate(current, KNOWN, None, &read).unwrap();
+        assert_eq!(
+            translation.rule_ids,
+            ["acme-token"],
+            "old-token is disabled"
+        );
+        let rules = translation.rules.unwrap();
+        assert!(
+            rules.contains("name = \"Acme production token\""),
+            "{rules}"
+        );
+        assert!(
+            rules.contains(r#"keywords = ["acme_", "acme_live"]"#),
+            "{rules}"
+        );
+        assert!(
+            !translation.config.contains("enable"),
+            "useDefault comes from the base"
+        );
+        assert!(translation.config.contains("disable = [\"generic-jwt\"]"));
+        assert!(translation.config.contains("stopwords = [\"fixture\"]"));
+        // A chain deeper than gitleaks follows is cut, and said; a missing file fails.
+        let deep = translate("[extend]\npath = \"loop.toml\"\n", KNOWN, None, &read).unwrap();
+        assert!(
+            mentions(&deep, "extends at most 2"),
+            "{:?}",
+            deep.differences
+        );
+        let missing = translate("[extend]\npath = \"gone.toml\"\n", KNOWN, None, &read);
+        assert!(missing.unwrap_err().contains("gone.toml: no such file"));
+        let both = "[extend]\nuseDefault = true\npath = \"shared/base.toml\"\n";
+        assert!(translate(both, KNOWN, None, &read).is_err());
     }
 }

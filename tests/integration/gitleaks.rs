@@ -284,3 +284,38 @@ path = '''\.tf$'''
         assert_eq!(found(&history), expected, "-j {threads}");
     }
 }
+
+#[test]
+fn an_extend_path_is_read_inside_the_repository_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    tree(&repo);
+    write(&repo, "security/base.toml", GITLEAKS_TOML);
+    write(
+        &repo,
+        ".gitleaks.toml",
+        "[extend]\npath = \"security/base.toml\"\n",
+    );
+    let (report, err) = scan_in(&repo, &["."]);
+    assert_eq!(
+        found(&report),
+        [
+            ("acme-token".to_owned(), "src/app.py".to_owned(), 1),
+            ("github-pat".to_owned(), "src/app.py".to_owned(), 3),
+        ],
+        "the base's rules, allowlists and useDefault: {err}"
+    );
+    // A repository's configuration cannot make keyscan read files outside it.
+    write(dir.path(), "outside.toml", GITLEAKS_TOML);
+    write(
+        &repo,
+        ".gitleaks.toml",
+        "[extend]\npath = \"../outside.toml\"\n",
+    );
+    let output = run_expect(2, &[repo.to_str().unwrap()]);
+    assert!(
+        stderr(&output).contains("../outside.toml") && stderr(&output).contains("outside"),
+        "{}",
+        stderr(&output)
+    );
+}
