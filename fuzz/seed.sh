@@ -7,7 +7,7 @@ set -euo pipefail
 fuzz="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$fuzz")"
 corpus="$fuzz/corpus"
-mkdir -p "$corpus"/{rule_file,config,baseline,engine,validators}
+mkdir -p "$corpus"/{rule_file,config,gitleaks,baseline,engine,validators}
 
 # The keyscan binary, built if needed, for the configuration template and a baseline.
 cargo build --quiet --manifest-path "$root/Cargo.toml"
@@ -53,6 +53,35 @@ ignore_files = true
 follow_symlinks = false
 TOML
 
+# gitleaks: a configuration with each part keyscan translates.
+cat >"$corpus/gitleaks/full.toml" <<'TOML'
+title = "seed"
+[extend]
+useDefault = true
+disabledRules = ["jwt"]
+[[rules]]
+id = "acme-token"
+description = "Acme token"
+regex = '''(?i)acme_(live|test)_([a-z0-9]{24})'''
+secretGroup = 2
+entropy = 3.5
+keywords = ["acme_live", "acme_test"]
+path = '''\.py$'''
+tags = ["internal"]
+[[rules.allowlists]]
+condition = "AND"
+regexTarget = "line"
+regexes = ['''example''']
+paths = ['''^tests/''']
+[allowlist]
+commits = ["0123456789abcdef0123456789abcdef01234567"]
+stopwords = ["dummy"]
+[[allowlists]]
+targetRules = ["aws-access-token"]
+regexTarget = "match"
+regexes = ['''AKIA[A-Z0-9]{12}TEST''']
+TOML
+
 # baseline: what `keyscan baseline` writes for a few rule files' examples, and an
 # empty one.
 "$keyscan" baseline --no-config --quiet "$root"/rules/{github,aws,nhncloud}.toml \
@@ -82,6 +111,6 @@ grep -ohE '\bgh[pousr]_[0-9A-Za-z_]{30,}' "$root"/rules/*.toml |
     printf '%s' "$value" >"$corpus/validators/github-$(printf '%s' "$value" | cksum | cut -d' ' -f1)"
   done
 
-for target in rule_file config baseline engine validators; do
+for target in rule_file config gitleaks baseline engine validators; do
   echo "$target: $(find "$corpus/$target" -type f | wc -l) seeds"
 done

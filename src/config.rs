@@ -635,6 +635,116 @@ mod tests {
         assert_eq!(find(dir.path()), Some(dir.path().join(CONFIG_FILE)));
     }
 
+    /// Pieces of gitleaks configurations, ordinary and odd, for the property below.
+    mod gitleaks_pieces {
+        use proptest::prelude::*;
+
+        pub fn id() -> impl Strategy<Value = String> {
+            prop_oneof![
+                4 => Just("acme-token".to_owned()),
+                4 => Just("Acme_Token".to_owned()),
+                2 => Just("github-pat".to_owned()),
+                1 => Just("--".to_owned()),
+                1 => Just("".to_owned()),
+                1 => "[a-zA-Z0-9_ .-]{1,12}",
+            ]
+        }
+
+        pub fn regex() -> impl Strategy<Value = String> {
+            prop_oneof![
+                6 => Just(r"acme_([a-z0-9]{24})".to_owned()),
+                2 => Just(r"(?i)(key|token)\s*=\s*([a-z0-9]{16,})".to_owned()),
+                1 => Just(r"\Qa.b\E[0-9]{8}".to_owned()),
+                1 => Just(r"x(?=y)".to_owned()),
+                1 => Just(r"[[:alpha:]]{10}\z".to_owned()),
+                1 => Just(r"[a-z]+".to_owned()),
+                1 => Just(r"\p{Greek}+".to_owned()),
+                1 => Just("(".to_owned()),
+                1 => "[a-z(){}\\[\\]\\\\|*+?.^$0-9]{0,20}",
+            ]
+        }
+
+        pub fn words() -> impl Strategy<Value = Vec<String>> {
+            prop::collection::vec(
+                prop_oneof![
+                    Just("acme_".to_owned()),
+                    Just("a".to_owned()),
+                    Just("ключ".to_owned()),
+                    Just("k".repeat(300)),
+                    "[a-z_]{0,8}",
+                ],
+                0..4,
+            )
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_gitleaks_configuration_translates_to_one_that_loads_or_is_refused(
+            rules in proptest::collection::vec(
+                (
+                    gitleaks_pieces::id(),
+                    proptest::option::of(gitleaks_pieces::regex()),
+                    0i64..4,
+                    gitleaks_pieces::words(),
+                    proptest::option::of(-1.0f64..9.0),
+                    proptest::option::of(gitleaks_pieces::regex()),
+                    gitleaks_pieces::words(),
+                ),
+                0..5,
+            ),
+            use_default in proptest::bool::ANY,
+            target in gitleaks_pieces::id(),
+            condition in proptest::sample::select(vec!["AND", "or", "xor", ""]),
+            regex_target in proptest::sample::select(vec!["secret", "match", "line", "all", ""]),
+        ) {
+            let quoted = |text: &str| toml::Value::String(text.to_owned()).to_string();
+            let list = |items: &[String]| {
+                toml::Value::Array(items.iter().cloned().map(toml::Value::String).collect())
+                    .to_string()
+            };
+            let mut text = format!("[extend]\nuseDefault = {use_default}\n");
+            for (id, regex, group, keywords, entropy, path, stopwords) in &rules {
+                text.push_str(&format!("[[rules]]\nid = {}\nsecretGroup = {group}\nkeywords = {}\n", quoted(id), list(keywords)));
+                if let Some(regex) = regex {
+                    text.push_str(&format!("regex = {}\n", quoted(regex)));
+                }
+                if let Some(entropy) = entropy {
+                    text.push_str(&format!("entropy = {entropy:?}\n"));
+                }
+                if let Some(path) = path {
+                    text.push_str(&format!("path = {}\n", quoted(path)));
+                }
+                text.push_str(&format!(
+                    "[[rules.allowlists]]\ncondition = {}\nregexTarget = {}\nregexes = {}\nstopwords = {}\n",
+                    quoted(condition), quoted(regex_target), list(&[r"ex(a)mple".to_owned()]), list(stopwords)
+                ));
+            }
+            text.push_str(&format!("[[allowlists]]\ntargetRules = {}\npaths = [\"^tests/\"]\n", list(&[target])));
+            let path = Path::new("/repo/.gitleaks.toml");
+            match load_gitleaks(&text, path, Source::Given) {
+                Ok(config) => {
+                    let mut options = RuleOptions::builtin_only();
+                    options.texts = config.rule_texts.clone();
+                    let rules = load_rule_set(&options);
+                    proptest::prop_assert!(rules.is_ok(), "{:?}\n{text}", rules.err());
+                    let rules = rules.unwrap();
+                    let known: Vec<&str> = rules.rules().iter().map(|rule| rule.id.as_str()).collect();
+                    let unknown = config.unknown_rule_ids(&known);
+                    proptest::prop_assert!(unknown.is_empty(), "{unknown:?}\n{text}");
+                }
+                Err(Error::Config(problems)) => {
+                    // Refused as gitleaks itself would refuse it: never a line of the
+                    // translation, which the user never wrote.
+                    for problem in problems {
+                        proptest::prop_assert!(problem.line.is_none(), "{problem}\n{text}");
+                    }
+                }
+                Err(other) => proptest::prop_assert!(false, "{other}"),
+            }
+        }
+    }
+
     #[test]
     fn an_allowlists_entry_needs_a_criterion_and_valid_patterns() {
         let empty = load_text("[[allowlists]]\nrules = [\"github-pat\"]\n").unwrap_err();

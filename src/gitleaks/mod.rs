@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Value;
 
+use crate::rules::MAX_KEYWORD_LEN;
 use crate::text::without_values;
 
 /// The file name gitleaks looks for in the scanned directory.
@@ -139,6 +140,18 @@ pub fn translate(
     let mut entries = Vec::new();
     for rule in &gitleaks.rules {
         if let Some(translated) = translate_rule(rule, &mut differences) {
+            // gitleaks keeps the last rule of an id.
+            if let Some(at) = rules
+                .iter()
+                .position(|earlier: &KeyscanRule| earlier.id == translated.id)
+            {
+                differences.push(format!(
+                    "rule `{}` is defined more than once; the last definition is used",
+                    translated.id
+                ));
+                rules.remove(at);
+                entries.retain(|entry: &Entry| entry.rules != [translated.id.clone()]);
+            }
             for allowlist in rule.allowlist.iter().chain(&rule.allowlists) {
                 let scope = format!("rule `{}`'s allowlist", rule.id);
                 entries.extend(entry(
@@ -402,11 +415,12 @@ fn translate_rule(rule: &Rule, differences: &mut Vec<String>) -> Option<KeyscanR
         .keywords
         .iter()
         .map(|keyword| keyword.trim().to_lowercase())
-        .filter(|keyword| keyword.len() >= 3 && keyword.is_ascii())
+        .filter(|keyword| usable_keyword(keyword))
         .collect();
     if keywords.len() < rule.keywords.len() {
         differences.push(format!(
-            "{named}: keywords shorter than 3 characters or not ASCII are dropped"
+            "{named}: keywords shorter than 3 characters, longer than {MAX_KEYWORD_LEN} or \
+             not ASCII are dropped"
         ));
     }
     if keywords.is_empty() {
@@ -479,13 +493,19 @@ fn derived_keywords(pattern: &str) -> Option<Vec<String>> {
                 .iter()
                 .map(|literal| {
                     let text = std::str::from_utf8(literal.as_bytes()).ok()?.to_lowercase();
-                    (text.len() >= 3 && text.is_ascii()).then_some(text)
+                    usable_keyword(&text).then_some(text)
                 })
                 .collect::<Option<Vec<String>>>()?;
             words.sort();
             words.dedup();
             (!words.is_empty() && words.len() <= MAX_DERIVED_KEYWORDS).then_some(words)
         })
+}
+
+/// Whether `keyword` (lowercased) is one keyscan accepts: ASCII, 3 to
+/// [`MAX_KEYWORD_LEN`] bytes.
+fn usable_keyword(keyword: &str) -> bool {
+    (3..=MAX_KEYWORD_LEN).contains(&keyword.len()) && keyword.is_ascii()
 }
 
 /// An `[[allowlists]]` entry of keyscan's configuration.

@@ -330,7 +330,7 @@ fn compile_all(
 
 /// Longest keyword a rule may have: the longest built-in one is under 60, and the
 /// keyword prefilter's start-up work grows with the length of each.
-const MAX_KEYWORD_LEN: usize = 256;
+pub const MAX_KEYWORD_LEN: usize = 256;
 
 /// Problems with a rule's fields that do not need the pattern compiled; an `imported`
 /// rule (from another scanner's configuration) may come without examples.

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::Confinement;
 
-pub use load::{RuleProblem, RuleSource, load_rule_set, parse_rule_file};
+pub use load::{MAX_KEYWORD_LEN, RuleProblem, RuleSource, load_rule_set, parse_rule_file};
 pub use pattern::Pattern;
 pub(crate) use pattern::build as build_pattern;
 
