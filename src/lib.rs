@@ -10,6 +10,7 @@
 //! - [`text`], [`rules`], [`decode`]: leaves. Positions and escaping; the rule schema
 //!   and loading; pure views of a blob (UTF-16 transcoded).
 //! - [`finding`], [`outcome`]: the model every later stage shares.
+//! - [`shard`]: which part of a scan split over several machines this run is.
 //! - [`engine`]: pure matching of [`rules`] against bytes (no I/O).
 //! - [`source`]: all I/O that yields blobs with their [`finding::Origin`].
 //! - [`filter`]: allowlists, inline markers, minimum severity, baseline.
@@ -34,6 +35,7 @@ pub mod outcome;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod shard;
 pub mod source;
 pub mod text;
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::finding::Finding;
+use crate::shard::Shard;
 
 /// How much a note matters to the trust in the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -104,6 +105,8 @@ pub struct Outcome {
     pub roots: Vec<PathBuf>,
     /// For git scans: the repository's origin and revision.
     pub provenance: Option<Provenance>,
+    /// The part of a scan split over several runs (`--shard`) this is, if it is one.
+    pub shard: Option<Shard>,
 }
 
 impl Outcome {

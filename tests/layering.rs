@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// The library's top-level modules, lowest layer first. A module may use only the
 /// modules of earlier lines; modules on one line do not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["text"],
+    &["text", "shard"],
     &["files", "fingerprint"],
     &["rules", "decode"],
     &["error", "finding"],

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use keyscan::config::parse_size;
 use keyscan::report::Format;
 use keyscan::rules::Severity;
+use keyscan::shard::Shard;
 use keyscan::source::git::parse_date;
 
 /// Find hard-coded credentials (API keys, tokens, private keys) in files.
@@ -314,6 +315,31 @@ pub struct CommonArgs {
     /// format, is still written. (The progress line only ever appears on a terminal.)
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub shard: ShardArgs,
+}
+
+/// Splitting a directory or history scan over several machines (a CI matrix, a
+/// Kubernetes Indexed Job), each run scanning one part.
+#[derive(Args, Default)]
+pub struct ShardArgs {
+    /// Scan only the K-th of N disjoint parts (K from 1): the files of the directories
+    /// whose path hashes to it, and for history also every commit message in part 1.
+    /// The N runs together scan everything once; each report says which part it is.
+    #[arg(long, value_name = "K/N", conflicts_with = "shard_count")]
+    pub shard: Option<Shard>,
+    /// Split into N parts, taking this run's part from the environment:
+    /// JOB_COMPLETION_INDEX (Kubernetes Indexed Job, from 0) or CI_NODE_INDEX (GitLab
+    /// `parallel:`, from 1).
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<u32>,
+}
+
+impl ShardArgs {
+    /// Whether the command line asks for a part of the scan.
+    pub fn is_given(&self) -> bool {
+        self.shard.is_some() || self.shard_count.is_some()
+    }
 }
 
 /// When to colour human output.

@@ -35,15 +35,19 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         None => scan(&cli.scan),
         Some(Command::Scan(args)) => scan(&args),
         Some(Command::Git(args)) => scan_git(&args),
-        Some(Command::Stdin(args)) => scan(&ScanArgs {
-            paths: vec![PathBuf::from(STDIN)],
-            walk: WalkArgs {
-                stdin_name: args.stdin_name,
-                ..WalkArgs::default()
-            },
-            common: args.common,
+        Some(Command::Stdin(args)) => whole_only(&args.common, "stdin").and_then(|()| {
+            scan(&ScanArgs {
+                paths: vec![PathBuf::from(STDIN)],
+                walk: WalkArgs {
+                    stdin_name: args.stdin_name,
+                    ..WalkArgs::default()
+                },
+                common: args.common,
+            })
         }),
-        Some(Command::Staged(args)) => staged(&args),
+        Some(Command::Staged(args)) => {
+            whole_only(&args.common, "staged").and_then(|()| staged(&args))
+        }
         Some(Command::Baseline(args)) => baseline(&args),
         Some(Command::InstallHook { force }) => install_hook(force),
         Some(Command::Config(ConfigCommand::Init)) => config_init(),
@@ -256,8 +260,25 @@ fn inside_repository(command: &str) -> Result<git2::Repository, Error> {
     })
 }
 
+/// Refuses `--shard` for `command`, which scans something whole: a part of it would
+/// pass as all of it.
+fn whole_only(common: &CommonArgs, command: &str) -> Result<(), Error> {
+    if common.shard.is_given() {
+        return Err(Error::Usage(format!(
+            "`keyscan {command}` is not split into parts: --shard and --shard-count are for \
+             directory and history scans"
+        )));
+    }
+    Ok(())
+}
+
 /// `keyscan baseline [PATH... | git ...] [-o FILE] [--prune]`
 fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
+    let common = match &args.git {
+        Some(BaselineGit::Git { args, .. }) => &args.common,
+        None => &args.scan.common,
+    };
+    whole_only(common, "baseline")?;
     let (scanned, output, prune) = match &args.git {
         Some(BaselineGit::Git { prune, args }) => {
             (history(args, UseBaseline::No)?, &args.common.output, *prune)

@@ -18,11 +18,12 @@ use keyscan::outcome::{Level, Note};
 use keyscan::pipeline;
 use keyscan::report::{Format, ReportOptions};
 use keyscan::rules::{RepositoryRules, RuleOptions, RuleSet, Severity, load_rule_set};
+use keyscan::shard::Shard;
 use keyscan::source::Limits;
 use keyscan::source::progress::Progress;
 use keyscan::{files, gitleaks};
 
-use super::args::{ColorChoice, CommonArgs, WalkArgs, switch};
+use super::args::{ColorChoice, CommonArgs, ShardArgs, WalkArgs, switch};
 
 /// The size cap when neither the command line nor the configuration sets one.
 const DEFAULT_MAX_FILE_SIZE: u64 = 100_000_000;
@@ -96,6 +97,7 @@ pub fn resolve(
     baseline: UseBaseline,
 ) -> Result<Settings, Error> {
     let config = load_config(common.config.as_deref(), common.no_config, start)?;
+    let shard = shard_in_force(&common.shard, |name| std::env::var(name).ok())?;
     let rules = rules_in_force(&common.rules, &config)?;
     // A baseline from the command line is the user's; one the repository's
     // configuration names stays inside the repository.
@@ -156,6 +158,7 @@ pub fn resolve(
             .or(config.decode)
             .unwrap_or(true),
         threads: common.threads,
+        shard,
         progress: Arc::new(Progress::default()),
     };
     let to_terminal = common.output.is_none() && io::stdout().is_terminal();
@@ -185,6 +188,42 @@ pub fn resolve(
         legacy_baseline,
         warnings,
     })
+}
+
+/// The part of the scan this run is: `--shard K/N`, or with `--shard-count N` the
+/// index an engine's environment (read through `var`) gives; the whole scan otherwise.
+fn shard_in_force(args: &ShardArgs, var: impl Fn(&str) -> Option<String>) -> Result<Shard, Error> {
+    let count = match (args.shard, args.shard_count) {
+        (Some(shard), _) => return Ok(shard),
+        (None, None) => return Ok(Shard::WHOLE),
+        (None, Some(count)) => count,
+    };
+    let usage = |message: String| Error::Usage(format!("--shard-count {count}: {message}"));
+    let number = |name: &str, value: String| {
+        value
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| usage(format!("{name}={value:?} is not a number")))
+    };
+    let index = if let Some(value) = var("JOB_COMPLETION_INDEX") {
+        number("JOB_COMPLETION_INDEX", value)?.saturating_add(1)
+    } else if let Some(value) = var("CI_NODE_INDEX") {
+        if let Some(total) = var("CI_NODE_TOTAL")
+            && number("CI_NODE_TOTAL", total.clone())? != count
+        {
+            return Err(usage(format!(
+                "CI_NODE_TOTAL is {total}: the job runs in {total} parts"
+            )));
+        }
+        number("CI_NODE_INDEX", value)?
+    } else {
+        return Err(usage(
+            "neither JOB_COMPLETION_INDEX (Kubernetes) nor CI_NODE_INDEX (GitLab) is set to \
+             say which part this run is; give --shard K/N"
+                .to_owned(),
+        ));
+    };
+    Shard::new(index, count).map_err(|err| usage(err.to_string()))
 }
 
 /// What keyscan does differently with a gitleaks configuration in force, a warning

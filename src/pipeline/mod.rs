@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::filter::Suppressor;
 use crate::fingerprint::{Fingerprinter, SLOW_BUDGET};
 use crate::outcome::{Level, Note, Outcome};
+use crate::shard::Shard;
 use crate::source::dir::{self, DirOptions};
 use crate::source::git::blobs::{self, Reading};
 use crate::source::git::history::{self, HistoryScope};
@@ -72,6 +73,8 @@ pub struct Settings {
     pub decode: bool,
     /// Worker threads; 0 picks one per core.
     pub threads: usize,
+    /// Which part of the scan this run is ([`Shard::WHOLE`] for all of it).
+    pub shard: Shard,
     /// Counters a progress display can watch (history scans bump them).
     pub progress: Arc<Progress>,
 }
@@ -89,6 +92,7 @@ pub fn scan(source: &Source, settings: &Settings) -> Result<Outcome, Error> {
                 follow_symlinks: settings.follow_symlinks,
                 threads: settings.threads,
                 stdin_name: settings.stdin_name.clone(),
+                shard: settings.shard,
             };
             let visitors = dir::walk(roots, &options, || Collector::new(settings));
             let mut outcome = finish(visitors, settings);
@@ -124,6 +128,7 @@ pub fn scan(source: &Source, settings: &Settings) -> Result<Outcome, Error> {
         });
     }
     outcome.stats.elapsed = started.elapsed();
+    outcome.shard = (!settings.shard.is_whole()).then_some(settings.shard);
     Ok(outcome)
 }
 
@@ -175,6 +180,7 @@ fn scan_history(
         limits: settings.limits,
         threads: settings.threads,
         progress: &settings.progress,
+        shard: settings.shard,
     };
     let new_collector = || Collector::new(settings);
     let (plan, ahead) = ahead::plan_while_scanning(repo, scope, reading, new_collector)?;

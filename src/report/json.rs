@@ -35,6 +35,10 @@ pub fn write(
         "suppressed": outcome.suppressed,
         "incomplete": outcome.is_incomplete(),
     });
+    let mut fields = fields;
+    if let Some(shard) = outcome.shard {
+        fields["shard"] = json!(shard.to_string());
+    }
     let document = WithField {
         fields: fields.as_object().expect("an object"),
         key: "findings",

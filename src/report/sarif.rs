@@ -65,6 +65,9 @@ pub fn write(
         "columnKind": "unicodeCodePoints",
         "properties": { "stats": outcome.stats, "suppressed": outcome.suppressed },
     });
+    if let Some(shard) = outcome.shard {
+        run["properties"]["shard"] = json!(shard.to_string());
+    }
     if let Some(root) = &base.root {
         run["originalUriBaseIds"] = json!({ SRCROOT: { "uri": directory_uri(root) } });
     }

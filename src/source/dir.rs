@@ -17,6 +17,7 @@ use super::tracked::Visited;
 use super::{Blob, Limits, Skip, Visitor};
 use crate::error::describe_io;
 use crate::finding::Origin;
+use crate::shard::Shard;
 
 /// File name of keyscan's own ignore file, in gitignore syntax.
 pub const IGNORE_FILE: &str = ".keyscanignore";
@@ -37,6 +38,8 @@ pub struct DirOptions {
     pub threads: usize,
     /// The path findings in standard input (a root of `-`) are reported at.
     pub stdin_name: PathBuf,
+    /// The part of the walk to scan: the files of its directories.
+    pub shard: Shard,
 }
 
 /// Walks `roots` in parallel and hands every file to a visitor made by `make_visitor`,
@@ -60,6 +63,9 @@ where
 {
     // Named on the command line, standard input, a pipe or a device is read whole.
     if let Some(stream) = Stream::of(root) {
+        if !options.shard.holds_dir(Path::new("")) {
+            return;
+        }
         let mut visitor = make_visitor();
         stream.scan(&options.stdin_name, options.limits, &mut visitor);
         return finished
@@ -136,7 +142,9 @@ where
     if let Some(visited) = &visited {
         let mut worker = new_worker();
         for path in visited.tracked_not_met(root, &[IGNORE_FILE, ".ignore"]) {
-            worker.scan_file(path);
+            if worker.holds(&path) {
+                worker.scan_file(path);
+            }
         }
     }
     let rejected = std::mem::take(&mut *unsafe_dirs.lock().unwrap_or_else(|p| p.into_inner()));
@@ -226,6 +234,14 @@ impl<V: Visitor, F: Fn() -> V> Worker<'_, V, F> {
         self.visitor.state()
     }
 
+    /// Whether the file at `path` is in this run's shard, by its directory under the
+    /// root.
+    fn holds(&self, path: &Path) -> bool {
+        let relative = path.strip_prefix(self.root).unwrap_or(path);
+        let dir = relative.parent().unwrap_or(Path::new(""));
+        self.options.shard.holds_dir(dir)
+    }
+
     fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) {
         let entry = match entry {
             Ok(entry) => entry,
@@ -234,7 +250,7 @@ impl<V: Visitor, F: Fn() -> V> Worker<'_, V, F> {
         let Some(kind) = entry.file_type() else {
             return;
         };
-        if kind.is_dir() {
+        if kind.is_dir() || !self.holds(entry.path()) {
             return;
         }
         let path = entry.path().to_path_buf();

@@ -26,6 +26,7 @@ mod pairs;
 mod pinned;
 mod rules_cli;
 mod scan;
+mod shards;
 mod staged;
 mod streams;
 mod syntaxes;

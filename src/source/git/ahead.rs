@@ -41,7 +41,8 @@ where
     let whole = matches!(scope.selection, Selection::All)
         && scope.since.is_none()
         && scope.until.is_none()
-        && scope.max_commits.is_none();
+        && scope.max_commits.is_none()
+        && reading.shard.is_whole();
     if !whole || blobs::worker_threads(reading.threads) < 2 {
         return Ok((history::plan(repo, scope, progress)?, None));
     }

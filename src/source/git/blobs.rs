@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::history::{Plan, Site};
 use super::packed;
 use crate::finding::Origin;
+use crate::shard::Shard;
 use crate::source::progress::Progress;
 use crate::source::{Blob, Limits, Skip, Visitor};
 
@@ -65,6 +66,9 @@ pub struct Reading<'a> {
     pub threads: usize,
     /// Blobs and bytes read so far.
     pub progress: &'a Progress,
+    /// The part of the history to read: the blobs of its directories, and the
+    /// messages in the first part.
+    pub shard: Shard,
 }
 
 /// Reads the planned blobs and messages in parallel and hands each to a visitor made
@@ -88,6 +92,7 @@ where
         limits,
         threads,
         progress,
+        shard,
     } = reading;
     let threads = worker_threads(threads);
     let mut counted = make_visitor();
@@ -95,12 +100,14 @@ where
     let pending: Vec<&Site> = plan
         .sites
         .iter()
-        .filter(|site| !scanned(site.blob))
+        .filter(|site| {
+            shard.holds_dir(site.path.parent().unwrap_or(Path::new(""))) && !scanned(site.blob)
+        })
         .collect();
     let messages: Vec<&(Oid, Origin)> = plan
         .messages
         .iter()
-        .filter(|(id, _)| !scanned(*id))
+        .filter(|(id, _)| shard.holds_messages() && !scanned(*id))
         .collect();
     let wanted: packed::Wanted = pending
         .iter()
