@@ -35,6 +35,9 @@ pub enum Command {
     Staged(StagedArgs),
     /// Record the current findings in a baseline file, so only new ones are reported.
     Baseline(Box<BaselineArgs>),
+    /// Join reports into one: the parts of a scan split with --shard, or several scans.
+    /// JSON reports join into JSON, SARIF into SARIF.
+    Merge(MergeArgs),
     /// Install a git pre-commit hook that runs `keyscan staged`.
     InstallHook {
         /// Replace an existing pre-commit hook.
@@ -230,6 +233,19 @@ pub enum BaselineGit {
         #[command(flatten)]
         args: GitArgs,
     },
+}
+
+/// `keyscan merge`.
+#[derive(Args)]
+pub struct MergeArgs {
+    /// The reports: all JSON (-f json) or all SARIF (-f sarif). The exit code is a
+    /// scan's over the whole: 1 with findings, 2 if a report was incomplete or a part
+    /// of a split scan is missing.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Write the joined report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options shared by every scanning command: configuration, rules, limits, report.

@@ -14,6 +14,7 @@ use keyscan::filter::baseline::{self, Baseline};
 use keyscan::gitleaks;
 use keyscan::outcome::{Level, Note, Outcome};
 use keyscan::pipeline::{self, Source};
+use keyscan::report::merge;
 use keyscan::rules::RuleOptions;
 use keyscan::source::git;
 use keyscan::source::git::history::{HistoryScope, Selection};
@@ -23,7 +24,7 @@ use keyscan::text::{counted, printable};
 use super::Status;
 use super::args::{
     BaselineArgs, BaselineGit, Cli, Command, CommonArgs, ConfigCommand, GitArgs, ListArgs,
-    ListFormat, RulesCommand, ScanArgs, StagedArgs, WalkArgs,
+    ListFormat, MergeArgs, RulesCommand, ScanArgs, StagedArgs, WalkArgs,
 };
 use super::output::{self, print_notes};
 use super::progress::ProgressLine;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
             whole_only(&args.common, "staged").and_then(|()| staged(&args))
         }
         Some(Command::Baseline(args)) => baseline(&args),
+        Some(Command::Merge(args)) => merge(&args),
         Some(Command::InstallHook { force }) => install_hook(force),
         Some(Command::Config(ConfigCommand::Init)) => config_init(),
         Some(Command::Config(ConfigCommand::ImportGitleaks { file, force })) => {
@@ -257,6 +259,66 @@ fn inside_repository(command: &str) -> Result<git2::Repository, Error> {
         Error::Git(format!(
             "{err}; run `keyscan {command}` inside the repository"
         ))
+    })
+}
+
+/// Largest report `keyscan merge` reads.
+const MAX_REPORT: u64 = 1 << 30;
+
+/// `keyscan merge REPORT... [-o FILE]`
+fn merge(args: &MergeArgs) -> Result<Status, Error> {
+    let mut reports = Vec::with_capacity(args.reports.len());
+    for path in &args.reports {
+        let text = keyscan::files::read_text(path, MAX_REPORT, None).map_err(|err| {
+            Error::Config(vec![FileProblem::new(
+                path,
+                None,
+                format!("cannot read: {err}"),
+            )])
+        })?;
+        let report: serde_json::Value = serde_json::from_str(&text).map_err(|err| {
+            Error::Config(vec![FileProblem::new(
+                path,
+                Some(err.line()),
+                "not a JSON or SARIF report".to_owned(),
+            )])
+        })?;
+        reports.push(report);
+    }
+    let sarif = reports
+        .iter()
+        .filter(|report| report.get("runs").is_some())
+        .count();
+    let merged = match sarif {
+        0 => merge::merge_json(&reports),
+        n if n == reports.len() => merge::merge_sarif(&reports),
+        _ => {
+            return Err(Error::Usage(
+                "the reports mix JSON and SARIF: merge reports of one format".to_owned(),
+            ));
+        }
+    }
+    .map_err(|err| Error::Usage(err.to_string()))?;
+    let mut text = serde_json::to_string_pretty(&merged.report)
+        .map_err(|err| Error::Usage(format!("cannot write the joined report: {err}")))?;
+    text.push('\n');
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|err| Error::io("cannot write", path, err))?
+        }
+        None => {
+            write_stdout(text.as_bytes())?;
+        }
+    }
+    for problem in &merged.problems {
+        eprintln!("keyscan: error: {problem}");
+    }
+    Ok(if merged.incomplete {
+        Status::Error
+    } else if merged.findings > 0 {
+        Status::Findings
+    } else {
+        Status::Clean
     })
 }
 

@@ -4,6 +4,7 @@
 mod history;
 mod human;
 mod json;
+pub mod merge;
 mod redact;
 mod sarif;
 mod stream;

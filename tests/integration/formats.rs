@@ -239,7 +239,7 @@ fn sarif_multitool() -> PathBuf {
 }
 
 /// Errors and warnings Microsoft's validator (with GitHub's rules) finds in `sarif`.
-fn validator_problems(sarif: &Path) -> Vec<String> {
+pub fn validator_problems(sarif: &Path) -> Vec<String> {
     let log = sarif.with_extension("validation.sarif");
     let validation = Process::new(sarif_multitool())
         .args(["validate", "--rule-kind", "Sarif;Gh", "--output"])

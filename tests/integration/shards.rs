@@ -154,3 +154,98 @@ fn the_part_comes_from_kubernetes_or_gitlab_or_is_asked_for() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+/// `keyscan merge REPORTS` (expecting exit `code`), its output.
+fn merged(reports: &[std::path::PathBuf], code: i32) -> (Value, String) {
+    let mut command = keyscan();
+    command.arg("merge").args(reports);
+    let output = expect_exit(&mut command, code);
+    (
+        serde_json::from_str(&stdout(&output)).unwrap(),
+        stderr(&output),
+    )
+}
+
+/// The parts of `args` in `dir` as `format` reports, written to files.
+fn part_reports(dir: &Path, args: &[&str], count: u32, format: &str) -> Vec<std::path::PathBuf> {
+    (1..=count)
+        .map(|index| {
+            let file = dir.join(format!("part-{index}.{format}"));
+            let shard = format!("{index}/{count}");
+            keyscan()
+                .current_dir(dir)
+                .args(args)
+                .args(["--shard", &shard, "--no-config", "-f", format, "-o"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            file
+        })
+        .collect()
+}
+
+#[test]
+fn merged_parts_are_the_whole_scan_in_json_and_in_sarif() {
+    let repo = TestRepo::new();
+    spread_out(repo.path());
+    repo.commit_file("README.md", "first\n", "first");
+    let message = format!("remove the token {}", fake_github_token(760));
+    repo.git(&["commit", "-q", "--allow-empty", "-m", &message]);
+    let reports = tempfile::tempdir().unwrap();
+    let args = ["git", repo.arg()];
+    let whole = report(repo.path(), &args, &[]);
+    let expected: BTreeSet<String> = findings(&whole).into_iter().collect();
+    for count in [1, 2, 3, 7] {
+        let parts = part_reports(reports.path(), &args, count, "json");
+        let (joined, err) = merged(&parts, 1);
+        assert!(err.is_empty(), "{err}");
+        let got: Vec<String> = findings(&joined);
+        assert_eq!(got.len(), expected.len(), "{count} parts");
+        assert_eq!(
+            got.into_iter().collect::<BTreeSet<_>>(),
+            expected,
+            "{count} parts"
+        );
+        assert_eq!(joined["stats"]["files"], whole["stats"]["files"]);
+        assert!(joined.get("shard").is_none());
+        // A part missing: not the whole scan, whatever the others found.
+        if count > 1 {
+            let (partial, err) = merged(&parts[1..], 2);
+            assert!(err.contains("parts 1/") && err.contains("missing"), "{err}");
+            assert_eq!(partial["incomplete"], true);
+        }
+    }
+    // SARIF: the same results, each naming its rule, valid for Microsoft's validator.
+    let whole_sarif = reports.path().join("whole.sarif");
+    keyscan()
+        .args(args)
+        .args(["--no-config", "-f", "sarif", "-o"])
+        .arg(&whole_sarif)
+        .output()
+        .unwrap();
+    let whole_sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&whole_sarif).unwrap()).unwrap();
+    let results = |log: &Value| -> BTreeSet<String> {
+        let run = &log["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|result| {
+                let index = result["ruleIndex"].as_u64().unwrap() as usize;
+                assert_eq!(rules[index]["id"], result["ruleId"]);
+                let mut result = result.clone();
+                result.as_object_mut().unwrap().remove("ruleIndex");
+                result.to_string()
+            })
+            .collect()
+    };
+    let parts = part_reports(reports.path(), &args, 3, "sarif");
+    let (joined, _) = merged(&parts, 1);
+    assert_eq!(results(&joined), results(&whole_sarif));
+    let file = reports.path().join("joined.sarif");
+    std::fs::write(&file, joined.to_string()).unwrap();
+    let problems = crate::formats::validator_problems(&file);
+    assert!(problems.is_empty(), "{problems:?}");
+}

@@ -1,0 +1,327 @@
+//! Joining reports into one: the parts of a scan split with `--shard`, or several
+//! scans. Reports are joined in their own format (JSON with JSON, SARIF with SARIF), so
+//! nothing is lost or re-derived: findings once each, counts summed, notes united, and
+//! the result incomplete if any part was, or if a part of a split scan is missing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::{Value, json};
+
+use crate::shard::Shard;
+
+/// What was joined, and whether the result stands for a whole scan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    /// The joined report.
+    pub report: Value,
+    /// How many findings it holds.
+    pub findings: usize,
+    /// Whether a part was incomplete or missing: the result cannot be trusted as clean.
+    pub incomplete: bool,
+    /// What is wrong with the set of parts (missing or repeated shards), in words.
+    pub problems: Vec<String>,
+}
+
+/// Why reports could not be joined at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeError {
+    /// A report is not one keyscan writes in the format of the others.
+    NotAReport {
+        /// Its position among the inputs, from 1.
+        input: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Parts of splits into different numbers of parts, or parts with whole scans.
+    MixedShards,
+}
+
+impl fmt::Display for MergeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MergeError::NotAReport { input, reason } => {
+                write!(
+                    f,
+                    "input {input} is not a keyscan report to merge: {reason}"
+                )
+            }
+            MergeError::MixedShards => f.write_str(
+                "the reports are parts of different splits (--shard K/N with different N), \
+                 or parts mixed with whole scans",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for MergeError {}
+
+/// Joins keyscan JSON reports.
+pub fn merge_json(reports: &[Value]) -> Result<Merged, MergeError> {
+    for (at, report) in reports.iter().enumerate() {
+        if !(report["findings"].is_array() && report["stats"].is_object()) {
+            return Err(not_a_report(
+                at,
+                "no `findings` and `stats`: is it JSON from keyscan -f json?",
+            ));
+        }
+    }
+    let (problems, missing) = shard_problems(reports.iter().map(|report| report.get("shard")))?;
+    let mut findings = Unique::default();
+    let mut notes = Unique::default();
+    let mut stats = BTreeMap::new();
+    let mut suppressed = BTreeMap::new();
+    let mut incomplete = missing;
+    for report in reports {
+        for finding in report["findings"].as_array().into_iter().flatten() {
+            findings.add(finding);
+        }
+        for note in report["notes"].as_array().into_iter().flatten() {
+            notes.add(note);
+        }
+        sum_into(&mut stats, &report["stats"]);
+        sum_into(&mut suppressed, &report["suppressed"]);
+        incomplete |= report["incomplete"].as_bool().unwrap_or(false);
+    }
+    // By path and position, as a scan lists them; ties keep their part's order.
+    let mut findings = findings.items;
+    findings.sort_by_key(|finding| {
+        (
+            finding["path"].as_str().unwrap_or_default().to_owned(),
+            finding["line"].as_u64(),
+            finding["column"].as_u64(),
+        )
+    });
+    // Errors first, then warnings, then the rest, each by path and message.
+    let mut notes = notes.items;
+    let rank = |note: &Value| match note["level"].as_str() {
+        Some("error") => 0,
+        Some("warning") => 1,
+        _ => 2,
+    };
+    notes.sort_by_key(|note| {
+        (
+            rank(note),
+            note["path"].as_str().unwrap_or_default().to_owned(),
+            note["message"].as_str().unwrap_or_default().to_owned(),
+        )
+    });
+    let count = findings.len();
+    let mut report = json!({
+        "tool": reports.first().map_or(Value::Null, |report| report["tool"].clone()),
+        "notes": notes,
+        "stats": stats,
+        "suppressed": suppressed,
+        "incomplete": incomplete,
+        "findings": findings,
+    });
+    if !problems.is_empty() {
+        report["merge_problems"] = json!(problems);
+    }
+    Ok(Merged {
+        report,
+        findings: count,
+        incomplete,
+        problems,
+    })
+}
+
+/// Joins keyscan SARIF logs (one run each): results once each, with their rules,
+/// counts summed in the run's properties.
+pub fn merge_sarif(logs: &[Value]) -> Result<Merged, MergeError> {
+    for (at, log) in logs.iter().enumerate() {
+        let run = &log["runs"][0];
+        if !(run["results"].is_array() && run["tool"]["driver"]["rules"].is_array()) {
+            return Err(not_a_report(
+                at,
+                "no run with results and rules: is it SARIF from keyscan -f sarif?",
+            ));
+        }
+    }
+    let runs: Vec<&Value> = logs.iter().map(|log| &log["runs"][0]).collect();
+    let (problems, missing) =
+        shard_problems(runs.iter().map(|run| run["properties"].get("shard")))?;
+    let mut rules: Vec<Value> = Vec::new();
+    let mut results = Unique::default();
+    let mut notifications = Unique::default();
+    let mut stats = BTreeMap::new();
+    let mut suppressed = BTreeMap::new();
+    let mut successful = !missing;
+    for run in &runs {
+        let own_rules = run["tool"]["driver"]["rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for result in run["results"].as_array().into_iter().flatten() {
+            let mut result = result.clone();
+            if let Some(rule) = result["ruleIndex"]
+                .as_u64()
+                .and_then(|at| own_rules.get(at as usize))
+            {
+                let index = match rules.iter().position(|known| known["id"] == rule["id"]) {
+                    Some(index) => index,
+                    None => {
+                        rules.push(rule.clone());
+                        rules.len() - 1
+                    }
+                };
+                result["ruleIndex"] = json!(index);
+            }
+            results.add(&result);
+        }
+        let invocation = &run["invocations"][0];
+        successful &= invocation["executionSuccessful"].as_bool().unwrap_or(false);
+        for notification in invocation["toolExecutionNotifications"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            notifications.add(notification);
+        }
+        sum_into(&mut stats, &run["properties"]["stats"]);
+        sum_into(&mut suppressed, &run["properties"]["suppressed"]);
+    }
+    let count = results.items.len();
+    let mut run = runs.first().map_or(Value::Null, |run| (*run).clone());
+    run["tool"]["driver"]["rules"] = json!(rules);
+    run["results"] = json!(results.items);
+    run["invocations"] = json!([{
+        "executionSuccessful": successful,
+        "toolExecutionNotifications": notifications.items,
+    }]);
+    run["properties"] = json!({ "stats": stats, "suppressed": suppressed });
+    if !problems.is_empty() {
+        run["properties"]["mergeProblems"] = json!(problems);
+    }
+    let mut log = logs.first().cloned().unwrap_or(Value::Null);
+    log["runs"] = json!([run]);
+    Ok(Merged {
+        report: log,
+        findings: count,
+        incomplete: !successful,
+        problems,
+    })
+}
+
+fn not_a_report(at: usize, reason: &str) -> MergeError {
+    MergeError::NotAReport {
+        input: at + 1,
+        reason: reason.to_owned(),
+    }
+}
+
+/// What is wrong with the parts `shards` (each report's `"K/N"`, or none for a whole
+/// scan), and whether a part is missing.
+fn shard_problems<'a>(
+    shards: impl Iterator<Item = Option<&'a Value>>,
+) -> Result<(Vec<String>, bool), MergeError> {
+    let shards: Vec<Option<Shard>> = shards
+        .map(|shard| {
+            shard
+                .and_then(Value::as_str)
+                .and_then(|text| text.parse().ok())
+        })
+        .collect();
+    if shards.iter().all(Option::is_none) {
+        return Ok((Vec::new(), false));
+    }
+    let parts: Vec<Shard> = shards.iter().flatten().copied().collect();
+    let count = parts[0].count();
+    if parts.len() != shards.len() || parts.iter().any(|shard| shard.count() != count) {
+        return Err(MergeError::MixedShards);
+    }
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for shard in &parts {
+        if !seen.insert(shard.index()) {
+            problems.push(format!("part {shard} is given more than once"));
+        }
+    }
+    let missing: Vec<String> = (1..=count)
+        .filter(|index| !seen.contains(index))
+        .map(|index| format!("{index}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        problems.push(format!(
+            "parts {} are missing: the result is not the whole scan",
+            missing.join(", ")
+        ));
+    }
+    Ok((problems, !missing.is_empty()))
+}
+
+/// Adds the numbers of the object `part` to `sums`, key by key (the scan time is the
+/// longest part's: the parts ran side by side).
+fn sum_into(sums: &mut BTreeMap<String, Value>, part: &Value) {
+    for (key, value) in part.as_object().into_iter().flatten() {
+        let sum = sums.entry(key.clone()).or_insert(json!(0));
+        *sum = match (sum.as_u64(), value.as_u64(), sum.as_f64(), value.as_f64()) {
+            (Some(a), Some(b), _, _) if key != "elapsed" => json!(a + b),
+            (_, _, Some(a), Some(b)) => json!(a.max(b)),
+            _ => value.clone(),
+        };
+    }
+}
+
+/// Values in first-seen order, each once.
+#[derive(Default)]
+struct Unique {
+    seen: BTreeSet<String>,
+    items: Vec<Value>,
+}
+
+impl Unique {
+    fn add(&mut self, value: &Value) {
+        if self.seen.insert(value.to_string()) {
+            self.items.push(value.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(shard: &str, findings: Value, files: u64) -> Value {
+        json!({
+            "tool": { "name": "keyscan" },
+            "shard": shard,
+            "notes": [{ "level": "warning", "path": "/repo", "message": "shallow" }],
+            "stats": { "files": files, "elapsed": 1.5 },
+            "suppressed": { "inline": 1 },
+            "incomplete": false,
+            "findings": findings,
+        })
+    }
+
+    #[test]
+    fn parts_join_into_one_report_and_a_missing_part_makes_it_incomplete() {
+        let a = json!({ "path": "a.env", "line": 1, "rule_id": "github-pat" });
+        let b = json!({ "path": "b.env", "line": 2, "rule_id": "github-pat" });
+        let parts = [part("2/2", json!([b]), 3), part("1/2", json!([a]), 4)];
+        let merged = merge_json(&parts).unwrap();
+        assert_eq!(merged.findings, 2);
+        assert_eq!(merged.report["findings"][0]["path"], "a.env");
+        assert_eq!(merged.report["stats"]["files"], 7);
+        assert_eq!(merged.report["stats"]["elapsed"], 1.5);
+        assert_eq!(merged.report["suppressed"]["inline"], 2);
+        assert_eq!(merged.report["notes"].as_array().unwrap().len(), 1);
+        assert!(!merged.incomplete && merged.problems.is_empty());
+        let alone = merge_json(&parts[..1]).unwrap();
+        assert!(alone.incomplete);
+        assert!(
+            alone.problems[0].contains("parts 1/2 are missing"),
+            "{:?}",
+            alone.problems
+        );
+        let twice = merge_json(&[parts[0].clone(), parts[0].clone(), parts[1].clone()]).unwrap();
+        assert_eq!(twice.findings, 2);
+        assert!(twice.problems[0].contains("more than once"));
+        let mixed = [part("1/2", json!([]), 1), part("1/3", json!([]), 1)];
+        assert_eq!(merge_json(&mixed), Err(MergeError::MixedShards));
+        assert!(matches!(
+            merge_json(&[json!({ "runs": [] })]),
+            Err(MergeError::NotAReport { input: 1, .. })
+        ));
+    }
+}
