@@ -6,6 +6,7 @@ mod bad_input;
 mod common;
 mod conventions;
 mod decoded;
+mod docs;
 mod errors;
 #[path = "../support/exit_code.rs"]
 mod exit_code;
