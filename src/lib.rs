@@ -17,6 +17,7 @@
 //! - [`pipeline`]: one [`pipeline::scan`] of a [`pipeline::Source`] into an
 //!   [`outcome::Outcome`].
 //! - [`report`]: formats an outcome; imports only the model.
+//! - [`merge`]: joins reports (the parts of a split scan) into one.
 //! - [`gitleaks`]: a gitleaks configuration translated into keyscan's own.
 //! - [`config`], [`hook`]: the configuration file and the plain git hook.
 //! - [`error`]: the one error type.
@@ -31,6 +32,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod gitleaks;
 pub mod hook;
+pub mod merge;
 pub mod outcome;
 pub mod pipeline;
 pub mod report;

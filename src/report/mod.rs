@@ -4,7 +4,6 @@
 mod history;
 mod human;
 mod json;
-pub mod merge;
 mod redact;
 mod sarif;
 mod stream;
