@@ -250,13 +250,8 @@ pub fn is_gitleaks(path: &Path) -> bool {
 /// Loads and validates the configuration file at `path`, which came from `source`; a
 /// gitleaks configuration is translated ([`gitleaks::translate`]).
 pub fn load(path: &Path, source: Source) -> Result<Config, Error> {
-    let text = files::read_text(path, files::MAX_CONFIG, None).map_err(|err| {
-        Error::Config(vec![FileProblem::new(
-            path,
-            None,
-            format!("cannot read: {err}"),
-        )])
-    })?;
+    let text = files::read_text(path, files::MAX_CONFIG, None)
+        .map_err(|err| Error::unreadable(path, err))?;
     if is_gitleaks(path) {
         load_gitleaks(&text, path, source)
     } else {
@@ -267,36 +262,15 @@ pub fn load(path: &Path, source: Source) -> Result<Config, Error> {
 /// The gitleaks configuration `text` (at `path`) translated and loaded; what keyscan
 /// does differently is in [`Config::differences`].
 fn load_gitleaks(text: &str, path: &Path, source: Source) -> Result<Config, Error> {
-    let builtin = load_rule_set(&RuleOptions::builtin_only()).map_err(Error::Rules)?;
-    let known: Vec<&str> = builtin
-        .rules()
-        .iter()
-        .map(|rule| rule.id.as_str())
-        .collect();
-    // An `[extend] path` is relative to this file; a repository's own configuration
-    // extends only files inside its directory.
-    let dir = path.parent().unwrap_or(Path::new(""));
+    // A repository's own configuration extends only files inside its directory.
     let within = match source {
         Source::Given => None,
-        Source::Found => Some(Confinement::new(dir).map_err(|err| {
-            Error::Config(vec![FileProblem::new(
-                path,
-                None,
-                format!("cannot read: {err}"),
-            )])
-        })?),
+        Source::Found => Some(
+            Confinement::new(path.parent().unwrap_or(Path::new("")))
+                .map_err(|err| Error::unreadable(path, err))?,
+        ),
     };
-    let read = |named: &str| {
-        files::read_text(&dir.join(named), files::MAX_CONFIG, within.as_ref())
-            .map_err(|err| format!("cannot read: {err}"))
-    };
-    let translation = gitleaks::translate(text, &known, None, &read).map_err(|reason| {
-        Error::Config(vec![FileProblem::new(
-            path,
-            None,
-            format!("cannot be read as a gitleaks configuration: {reason}"),
-        )])
-    })?;
+    let translation = translate_gitleaks(text, path, None, within.as_ref())?;
     let mut config = load_text(&translation.config, path, source)?;
     if let Some(rules) = translation.rules {
         config
@@ -305,6 +279,35 @@ fn load_gitleaks(text: &str, path: &Path, source: Source) -> Result<Config, Erro
     }
     config.differences = translation.differences;
     Ok(config)
+}
+
+/// The gitleaks configuration `text` at `path` translated against keyscan's built-in
+/// rules ([`gitleaks::translate`]): an `[extend] path` is read relative to `path`,
+/// inside `within` when given; with `rules_file`, the configuration names its rule file.
+pub fn translate_gitleaks(
+    text: &str,
+    path: &Path,
+    rules_file: Option<&str>,
+    within: Option<&Confinement>,
+) -> Result<gitleaks::Translation, Error> {
+    let builtin = load_rule_set(&RuleOptions::builtin_only()).map_err(Error::Rules)?;
+    let known: Vec<&str> = builtin
+        .rules()
+        .iter()
+        .map(|rule| rule.id.as_str())
+        .collect();
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let read = |named: &str| {
+        files::read_text(&dir.join(named), files::MAX_CONFIG, within)
+            .map_err(|err| format!("cannot read: {err}"))
+    };
+    gitleaks::translate(text, &known, rules_file, &read).map_err(|reason| {
+        Error::Config(vec![FileProblem::new(
+            path,
+            None,
+            format!("cannot be read as a gitleaks configuration: {reason}"),
+        )])
+    })
 }
 
 /// Validates `text`, a configuration named `path` (whose directory relative paths

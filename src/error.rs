@@ -91,6 +91,15 @@ impl Error {
         }
     }
 
+    /// A file (a configuration, a baseline, a report) that could not be read, and why.
+    pub fn unreadable(path: &Path, reason: impl std::fmt::Display) -> Error {
+        Error::Config(vec![FileProblem::new(
+            path,
+            None,
+            format!("cannot read: {reason}"),
+        )])
+    }
+
     /// One message per problem, for printing one line each: a rule or configuration
     /// error lists every problem found, so that a person fixes them all at once.
     pub fn messages(&self) -> Vec<String> {

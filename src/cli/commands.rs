@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use keyscan::Error;
-use keyscan::config::{CONFIG_FILE, TEMPLATE};
+use keyscan::config::{self, CONFIG_FILE, TEMPLATE};
 use keyscan::engine::{Engine, check_examples};
 use keyscan::error::FileProblem;
 use keyscan::filter::baseline::{self, Baseline};
-use keyscan::gitleaks;
 use keyscan::merge;
 use keyscan::outcome::{Level, Note, Outcome};
 use keyscan::pipeline::{self, Source};
@@ -269,13 +268,8 @@ const MAX_REPORT: u64 = 1 << 30;
 fn merge(args: &MergeArgs) -> Result<Status, Error> {
     let mut reports = Vec::with_capacity(args.reports.len());
     for path in &args.reports {
-        let text = keyscan::files::read_text(path, MAX_REPORT, None).map_err(|err| {
-            Error::Config(vec![FileProblem::new(
-                path,
-                None,
-                format!("cannot read: {err}"),
-            )])
-        })?;
+        let text = keyscan::files::read_text(path, MAX_REPORT, None)
+            .map_err(|err| Error::unreadable(path, err))?;
         let report: serde_json::Value = serde_json::from_str(&text).map_err(|err| {
             Error::Config(vec![FileProblem::new(
                 path,
@@ -405,33 +399,9 @@ const IMPORTED_RULES_FILE: &str = ".keyscan-rules.toml";
 
 /// `keyscan config import-gitleaks [FILE] [--force]`
 fn import_gitleaks(file: &Path, force: bool) -> Result<Status, Error> {
-    let text =
-        keyscan::files::read_text(file, keyscan::files::MAX_CONFIG, None).map_err(|err| {
-            Error::Config(vec![FileProblem::new(
-                file,
-                None,
-                format!("cannot read: {err}"),
-            )])
-        })?;
-    let builtin = load_rules(&RuleOptions::builtin_only())?;
-    let known: Vec<&str> = builtin
-        .rules()
-        .iter()
-        .map(|rule| rule.id.as_str())
-        .collect();
-    let dir = file.parent().unwrap_or(Path::new(""));
-    let read = |named: &str| {
-        keyscan::files::read_text(&dir.join(named), keyscan::files::MAX_CONFIG, None)
-            .map_err(|err| format!("cannot read: {err}"))
-    };
-    let translation = gitleaks::translate(&text, &known, Some(IMPORTED_RULES_FILE), &read)
-        .map_err(|reason| {
-            Error::Config(vec![FileProblem::new(
-                file,
-                None,
-                format!("cannot be read as a gitleaks configuration: {reason}"),
-            )])
-        })?;
+    let text = keyscan::files::read_text(file, keyscan::files::MAX_CONFIG, None)
+        .map_err(|err| Error::unreadable(file, err))?;
+    let translation = config::translate_gitleaks(&text, file, Some(IMPORTED_RULES_FILE), None)?;
     let config = Path::new(CONFIG_FILE);
     let rules = Path::new(IMPORTED_RULES_FILE);
     let writes: Vec<(&Path, &str)> = std::iter::once((config, translation.config.as_str()))

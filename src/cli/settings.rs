@@ -9,7 +9,6 @@ use std::sync::Arc;
 use keyscan::Error;
 use keyscan::config::{self, Config};
 use keyscan::engine::Engine;
-use keyscan::error::FileProblem;
 use keyscan::files::Confinement;
 use keyscan::filter::baseline::{self, Baseline};
 use keyscan::filter::{Accepted, GITLEAKSIGNORE_FILE, GitleaksIgnore, Suppressor};
@@ -264,13 +263,8 @@ fn load_gitleaksignore(
         .map(Confinement::new)
         .transpose()
         .map_err(|err| Error::io("cannot read", &path, err))?;
-    let text = files::read_text(&path, files::MAX_CONFIG, within.as_ref()).map_err(|err| {
-        Error::Config(vec![FileProblem::new(
-            &path,
-            None,
-            format!("cannot read: {err}"),
-        )])
-    })?;
+    let text = files::read_text(&path, files::MAX_CONFIG, within.as_ref())
+        .map_err(|err| Error::unreadable(&path, err))?;
     let known: Vec<&str> = rules.rules().iter().map(|rule| rule.id.as_str()).collect();
     let ignore = GitleaksIgnore::parse(&text, |id| gitleaks::ids::keyscan_ids(id, &known));
     let mut warn = |count: usize, why: &str| {
