@@ -64,8 +64,8 @@ pub struct Candidate<'a> {
     pub rule: &'a str,
     /// Its path as reports show it.
     pub path: &'a Path,
-    /// Its absolute path, which globs are matched against.
-    pub full_path: &'a Path,
+    /// What `path` is relative to, for matching globs.
+    pub base: &'a Path,
     /// The secret.
     pub secret: &'a str,
     /// The secret's line.
@@ -82,7 +82,8 @@ impl AllowlistEntry {
         }
         let lower = candidate.secret.to_lowercase();
         let criteria = [
-            (!self.paths.is_empty()).then(|| globs_match(&self.paths, candidate.full_path)),
+            (!self.paths.is_empty())
+                .then(|| globs_match(&self.paths, candidate.base, candidate.path)),
             (!self.path_patterns.is_empty()).then(|| {
                 let path = candidate.path.to_string_lossy();
                 self.path_patterns
@@ -116,11 +117,20 @@ impl AllowlistEntry {
     }
 }
 
-/// Whether `globs` match the absolute path `full`. Globs are relative to the
-/// configuration's directory: nothing outside it matches (and the matcher requires
-/// paths under its root).
-pub fn globs_match(globs: &Gitignore, full: &Path) -> bool {
-    full.starts_with(globs.path()) && globs.matched_path_or_any_parents(full, false).is_ignore()
+/// Whether `globs` match `path` (relative to `base` unless absolute). Globs are
+/// relative to the configuration's directory: nothing outside it matches (and the
+/// matcher requires paths under its root). No globs match nothing, and cost nothing.
+pub fn globs_match(globs: &Gitignore, base: &Path, path: &Path) -> bool {
+    if globs.is_empty() {
+        return false;
+    }
+    let full = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    };
+    let full = std::path::absolute(&full).unwrap_or(full);
+    full.starts_with(globs.path()) && globs.matched_path_or_any_parents(&full, false).is_ignore()
 }
 
 /// Whether any of `patterns` matches `text`; `None` when there are none.
@@ -149,7 +159,7 @@ mod tests {
         Candidate {
             rule,
             path: Path::new(path),
-            full_path: Path::new(path),
+            base: Path::new(""),
             secret,
             line: b"token = 'x'",
             commit: Some("0123456789abcdef0123456789abcdef01234567"),

@@ -7,7 +7,7 @@ pub mod baseline;
 mod gitleaksignore;
 mod inline;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use allowlist::{Allowlist, AllowlistEntry};
 use allowlist::{Candidate, globs_match};
@@ -91,8 +91,7 @@ impl Suppressor {
         {
             return Some(Mechanism::Gitleaksignore);
         }
-        let full_path = self.full_path(finding.origin.path());
-        if !self.allowlist.paths.is_empty() && globs_match(&self.allowlist.paths, &full_path) {
+        if globs_match(&self.allowlist.paths, &self.base, finding.origin.path()) {
             return Some(Mechanism::AllowlistPath);
         }
         if self
@@ -118,7 +117,7 @@ impl Suppressor {
         let candidate = Candidate {
             rule: &rule.id,
             path: finding.origin.path(),
-            full_path: &full_path,
+            base: &self.base,
             secret: &finding.secret,
             line: context.line,
             commit,
@@ -150,15 +149,5 @@ impl Suppressor {
         self.baseline
             .accepts(&finding.fingerprint, &rule.id, &finding.secret)
             .then_some(Mechanism::Baseline)
-    }
-
-    /// `path` made absolute from where finding paths are relative to.
-    fn full_path(&self, path: &Path) -> PathBuf {
-        let full = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.base.join(path)
-        };
-        std::path::absolute(&full).unwrap_or(full)
     }
 }
