@@ -49,6 +49,9 @@ pub struct Finding {
     /// (`utf-16le`, `zip:gzip:tar:base64`); `None` when it was found in the blob's
     /// bytes as they are.
     pub decoded_from: Option<String>,
+    /// In a scan of several repositories, the index of this finding's in the outcome's
+    /// `repositories`; `None` in a scan of one.
+    pub repository: Option<usize>,
 }
 
 /// The identifier half of a paired finding (an access key ID, an API key's name),
@@ -228,13 +231,21 @@ impl Finding {
         std::iter::once(secret).chain(identifier)
     }
 
-    /// The order reports list findings in: by path, position and rule, then (for two
-    /// versions of a file in history) by commit and secret, so that the order does
-    /// not depend on which thread found what first.
+    /// The order reports list findings in: by repository (in a scan of several), path,
+    /// position and rule, then (for two versions of a file in history) by commit and
+    /// secret, so that the order does not depend on which thread found what first.
     pub fn report_order(&self, other: &Finding) -> Ordering {
-        fn key(finding: &Finding) -> (&Path, Position, usize, Option<usize>) {
+        type Key<'a> = (Option<usize>, &'a Path, Position, usize, Option<usize>);
+        fn key(finding: &Finding) -> Key<'_> {
             let commit = finding.origin.commit().map(|commit| commit.order);
-            (finding.origin.path(), finding.start, finding.rule, commit)
+            let path = finding.origin.path();
+            (
+                finding.repository,
+                path,
+                finding.start,
+                finding.rule,
+                commit,
+            )
         }
         key(self)
             .cmp(&key(other))

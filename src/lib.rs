@@ -16,6 +16,7 @@
 //! - [`filter`]: allowlists, inline markers, minimum severity, baseline.
 //! - [`pipeline`]: one [`pipeline::scan`] of a [`pipeline::Source`] into an
 //!   [`outcome::Outcome`].
+//! - [`sweep`]: the scans of several repositories joined into one outcome.
 //! - [`report`]: formats an outcome; imports only the model.
 //! - [`merge`]: joins reports (the parts of a split scan) into one.
 //! - [`gitleaks`]: a gitleaks configuration translated into keyscan's own.
@@ -39,6 +40,7 @@ pub mod report;
 pub mod rules;
 pub mod shard;
 pub mod source;
+pub mod sweep;
 pub mod text;
 
 pub use error::Error;

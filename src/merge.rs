@@ -72,7 +72,11 @@ pub fn merge_json(reports: &[Value]) -> Result<Merged, MergeError> {
     let mut stats = BTreeMap::new();
     let mut suppressed = BTreeMap::new();
     let mut incomplete = missing;
+    let mut repositories = Repositories::default();
     for report in reports {
+        for repository in report["repositories"].as_array().into_iter().flatten() {
+            repositories.add(repository);
+        }
         for finding in report["findings"].as_array().into_iter().flatten() {
             findings.add(finding);
         }
@@ -83,10 +87,12 @@ pub fn merge_json(reports: &[Value]) -> Result<Merged, MergeError> {
         sum_into(&mut suppressed, &report["suppressed"]);
         incomplete |= report["incomplete"].as_bool().unwrap_or(false);
     }
-    // By path and position, as a scan lists them; ties keep their part's order.
+    // By repository (in the order they were given), path and position, as a scan lists
+    // them; ties keep their part's order.
     let mut findings = findings.items;
     findings.sort_by_key(|finding| {
         (
+            repositories.position(&finding["repository"]),
             finding["path"].as_str().unwrap_or_default().to_owned(),
             finding["line"].as_u64(),
             finding["column"].as_u64(),
@@ -115,6 +121,9 @@ pub fn merge_json(reports: &[Value]) -> Result<Merged, MergeError> {
         "incomplete": incomplete,
         "findings": findings,
     });
+    if !repositories.items.is_empty() {
+        report["repositories"] = json!(repositories.items);
+    }
     if !problems.is_empty() {
         report["merge_problems"] = json!(problems);
     }
@@ -260,6 +269,42 @@ fn sum_into(sums: &mut BTreeMap<String, Value>, part: &Value) {
             (_, _, Some(a), Some(b)) => json!(a.max(b)),
             _ => value.clone(),
         };
+    }
+}
+
+/// The repositories of reports of scans of several, joined by path in first-seen
+/// order: counts summed, incomplete if any part of one was.
+#[derive(Default)]
+struct Repositories {
+    items: Vec<Value>,
+}
+
+impl Repositories {
+    fn add(&mut self, repository: &Value) {
+        let Some(at) = self
+            .items
+            .iter()
+            .position(|known| known["path"] == repository["path"])
+        else {
+            self.items.push(repository.clone());
+            return;
+        };
+        let known = &mut self.items[at];
+        let mut stats = BTreeMap::new();
+        sum_into(&mut stats, &known["stats"]);
+        sum_into(&mut stats, &repository["stats"]);
+        known["stats"] = json!(stats);
+        let findings =
+            known["findings"].as_u64().unwrap_or(0) + repository["findings"].as_u64().unwrap_or(0);
+        known["findings"] = json!(findings);
+        let incomplete = known["incomplete"].as_bool().unwrap_or(true)
+            || repository["incomplete"].as_bool().unwrap_or(true);
+        known["incomplete"] = json!(incomplete);
+    }
+
+    /// Where the repository named `path` is listed; findings of a scan of one first.
+    fn position(&self, path: &Value) -> Option<usize> {
+        self.items.iter().position(|known| &known["path"] == path)
     }
 }
 

@@ -107,6 +107,9 @@ pub struct Outcome {
     pub provenance: Option<Provenance>,
     /// The part of a scan split over several runs (`--shard`) this is, if it is one.
     pub shard: Option<Shard>,
+    /// For a scan of several repositories in one run: each one's summary, in the order
+    /// they were given. Findings name theirs by index ([`Finding::repository`]).
+    pub repositories: Vec<Repository>,
 }
 
 impl Outcome {
@@ -173,6 +176,25 @@ impl Mechanism {
             Mechanism::Gitleaksignore => "gitleaksignore",
         }
     }
+}
+
+/// One repository of a scan of several: what it is, and what its scan came to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repository {
+    /// The path it was given as.
+    pub path: PathBuf,
+    /// Its working tree (or git directory, when bare), which its findings' paths are
+    /// relative to; `None` when it could not be opened.
+    pub root: Option<PathBuf>,
+    /// Its origin and revision.
+    pub provenance: Option<Provenance>,
+    /// What its scan read and skipped.
+    pub stats: Stats,
+    /// How many findings it gave.
+    pub findings: usize,
+    /// Whether its result is incomplete: content went unscanned, or it could not be
+    /// scanned at all.
+    pub incomplete: bool,
 }
 
 /// Where a repository's origin and current commit are, for SARIF's

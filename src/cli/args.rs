@@ -163,9 +163,15 @@ pub struct WalkArgs {
 
 #[derive(Args)]
 pub struct GitArgs {
-    /// The repository (a working tree, a .git directory or a bare repository).
-    #[arg(default_value = ".", value_name = "REPO")]
-    pub repo: PathBuf,
+    /// The repositories (working trees, .git directories or bare repositories); the
+    /// current one when none is given. With several, each is scanned as it would be
+    /// alone, and one report names each finding's repository and sums each up.
+    #[arg(value_name = "REPO")]
+    pub repos: Vec<PathBuf>,
+    /// Also scan the repositories listed in FILE, one path per line (`-` for standard
+    /// input); blank lines and lines starting with `#` are skipped.
+    #[arg(long, value_name = "FILE")]
+    pub repos_from: Option<PathBuf>,
     /// Scan only what is reachable from this branch, tag or commit.
     #[arg(long, value_name = "REF", conflicts_with = "range")]
     pub branch: Option<String>,

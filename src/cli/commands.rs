@@ -2,7 +2,7 @@
 //! pipeline over its source and reports through [`output::report`]; every failure is
 //! returned, and `main` prints it.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
@@ -18,6 +18,7 @@ use keyscan::rules::RuleOptions;
 use keyscan::source::git;
 use keyscan::source::git::history::{HistoryScope, Selection};
 use keyscan::source::stream::STDIN;
+use keyscan::sweep::Sweep;
 use keyscan::text::{counted, printable};
 
 use super::Status;
@@ -27,7 +28,9 @@ use super::args::{
 };
 use super::output::{self, print_notes};
 use super::progress::ProgressLine;
-use super::settings::{Settings, UseBaseline, load_config, load_rules, resolve, rules_in_force};
+use super::settings::{
+    Settings, UseBaseline, load_config, load_rules, report_settings, resolve, rules_in_force,
+};
 
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> Result<Status, Error> {
@@ -168,9 +171,86 @@ fn scan(args: &ScanArgs) -> Result<Status, Error> {
     scan_tree(args, UseBaseline::Yes)?.report()
 }
 
-/// `keyscan git [REPO]`
+/// `keyscan git [REPO...] [--repos-from FILE]`
 fn scan_git(args: &GitArgs) -> Result<Status, Error> {
-    history(args, UseBaseline::Yes)?.report()
+    let repos = repositories(args)?;
+    match repos.as_slice() {
+        [repo] if args.repos_from.is_none() => history(args, repo, UseBaseline::Yes)?.report(),
+        _ => sweep(args, repos),
+    }
+}
+
+/// Largest list of repositories `--repos-from` reads.
+const MAX_REPOSITORY_LIST: u64 = 16 << 20;
+
+/// The repositories `keyscan git` scans: those named, then those `--repos-from` lists,
+/// each once; the current one when there are none.
+fn repositories(args: &GitArgs) -> Result<Vec<PathBuf>, Error> {
+    let mut repos = args.repos.clone();
+    if let Some(list) = &args.repos_from {
+        let text = if list.as_os_str() == "-" {
+            let mut text = String::new();
+            io::stdin()
+                .lock()
+                .take(MAX_REPOSITORY_LIST)
+                .read_to_string(&mut text)
+                .map_err(|err| Error::io("cannot read", list, err))?;
+            text
+        } else {
+            keyscan::files::read_text(list, MAX_REPOSITORY_LIST, None)
+                .map_err(|err| Error::unreadable(list, err))?
+        };
+        let listed: Vec<PathBuf> = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(PathBuf::from)
+            .collect();
+        if listed.is_empty() {
+            return Err(Error::Usage(format!(
+                "{}: lists no repositories (one path per line)",
+                list.display()
+            )));
+        }
+        repos.extend(listed);
+    } else if repos.is_empty() {
+        repos.push(PathBuf::from("."));
+    }
+    // The same repository named twice (`a` and `./a/`) is scanned once.
+    let mut seen = std::collections::HashSet::new();
+    repos.retain(|repo| seen.insert(std::fs::canonicalize(repo).unwrap_or_else(|_| repo.clone())));
+    Ok(repos)
+}
+
+/// `keyscan git REPO REPO...`: each repository scanned as it would be alone, with its
+/// own configuration, one after another; one report over all. A repository that
+/// cannot be opened or scanned is reported and the rest still are; the result is then
+/// incomplete. A usage error is the same for every repository and stops the run.
+fn sweep(args: &GitArgs, repos: Vec<PathBuf>) -> Result<Status, Error> {
+    let mut sweep = Sweep::new();
+    let mut fail_on = Vec::with_capacity(repos.len());
+    for repo in repos {
+        match history(args, &repo, UseBaseline::Yes) {
+            Ok(scanned) => {
+                fail_on.push(scanned.settings.report.fail_on);
+                sweep.add(repo, scanned.settings.scan.engine.rules(), scanned.outcome);
+            }
+            Err(err @ Error::Usage(_)) => return Err(err),
+            Err(err) => {
+                fail_on.push(None);
+                // The repository's path is the note's own; the error need not repeat it.
+                let reason = err.to_string();
+                let named = format!("{}: ", repo.display());
+                let reason = reason.strip_prefix(&named).unwrap_or(&reason).to_owned();
+                sweep.add_failed(repo, reason);
+            }
+        }
+    }
+    let (rules, outcome) = sweep.finish();
+    let report = report_settings(&args.common, None);
+    output::report_judged(&report, &rules, &outcome, |finding| {
+        finding.repository.and_then(|index| fail_on[index])
+    })
 }
 
 fn scan_tree(args: &ScanArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
@@ -211,8 +291,9 @@ fn command_like(path: &Path) -> Option<String> {
         .map(|(_, candidate)| candidate.to_owned())
 }
 
-fn history(args: &GitArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
-    let repo = git::open(&args.repo)?;
+/// Scans the history of `repo` as `args` say.
+fn history(args: &GitArgs, repo: &Path, baseline: UseBaseline) -> Result<Scanned, Error> {
+    let repo = git::open(repo)?;
     let root = git::root(&repo);
     let selection = match (&args.branch, &args.range) {
         (Some(branch), _) => Selection::Revision(branch.clone()),
@@ -337,7 +418,20 @@ fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
     whole_only(common, "baseline")?;
     let (scanned, output, prune) = match &args.git {
         Some(BaselineGit::Git { prune, args }) => {
-            (history(args, UseBaseline::No)?, &args.common.output, *prune)
+            let repo = match repositories(args)?.as_slice() {
+                [repo] if args.repos_from.is_none() => repo.clone(),
+                _ => {
+                    return Err(Error::Usage(
+                        "a baseline is one repository's: give `keyscan baseline git` one"
+                            .to_owned(),
+                    ));
+                }
+            };
+            (
+                history(args, &repo, UseBaseline::No)?,
+                &args.common.output,
+                *prune,
+            )
         }
         None => (
             scan_tree(&args.scan, UseBaseline::No)?,

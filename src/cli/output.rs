@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use keyscan::Error;
+use keyscan::finding::Finding;
 use keyscan::outcome::{Level, Outcome};
 use keyscan::report::{self, Format};
 use keyscan::rules::{Rule, Severity};
@@ -17,6 +18,18 @@ use super::settings::Report;
 /// Prints warnings and errors, writes the report, says on standard error whether the
 /// result is incomplete, and returns the exit status.
 pub fn report(settings: &Report, rules: &[Rule], outcome: &Outcome) -> Result<Status, Error> {
+    let fail_on = settings.fail_on;
+    report_judged(settings, rules, outcome, |_| fail_on)
+}
+
+/// As [`report`], with the least severity that fails each finding given by `fail_on`:
+/// in a scan of several repositories, each one's configuration sets its own.
+pub fn report_judged(
+    settings: &Report,
+    rules: &[Rule],
+    outcome: &Outcome,
+    fail_on: impl Fn(&Finding) -> Option<Severity>,
+) -> Result<Status, Error> {
     print_notes(outcome, settings.quiet);
     let chatter = settings.output.is_none() && settings.format == Format::Human;
     // A closed pipe (`keyscan | head`) is the reader's choice, not an error.
@@ -38,7 +51,7 @@ pub fn report(settings: &Report, rules: &[Rule], outcome: &Outcome) -> Result<St
         );
     }
     print_incomplete(outcome);
-    Ok(status(outcome, settings.fail_on))
+    Ok(status(outcome, fail_on))
 }
 
 /// Warnings and errors about paths (errors alone when `quiet`), on standard error.
@@ -81,17 +94,14 @@ fn print_incomplete(outcome: &Outcome) {
     }
 }
 
-/// Incomplete when content went unscanned, else findings (at or above `fail_on`,
-/// when given) or clean.
-fn status(outcome: &Outcome, fail_on: Option<Severity>) -> Status {
-    let failing = |severity: Severity| fail_on.is_none_or(|least| severity >= least);
+/// Incomplete when content went unscanned, else findings (at or above the severity
+/// `fail_on` gives, if any) or clean.
+fn status(outcome: &Outcome, fail_on: impl Fn(&Finding) -> Option<Severity>) -> Status {
+    let failing =
+        |finding: &Finding| fail_on(finding).is_none_or(|least| finding.severity >= least);
     if outcome.is_incomplete() {
         Status::Error
-    } else if outcome
-        .findings
-        .iter()
-        .any(|finding| failing(finding.severity))
-    {
+    } else if outcome.findings.iter().any(failing) {
         Status::Findings
     } else {
         Status::Clean

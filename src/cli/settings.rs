@@ -160,6 +160,18 @@ pub fn resolve(
         shard,
         progress: Arc::new(Progress::default()),
     };
+    let report = report_settings(common, config.fail_on);
+    Ok(Settings {
+        scan,
+        report,
+        legacy_baseline,
+        warnings,
+    })
+}
+
+/// How a scanning command reports, from its flags; `fail_on` is the configuration's,
+/// which `--fail-on` overrides.
+pub fn report_settings(common: &CommonArgs, fail_on: Option<Severity>) -> Report {
     let to_terminal = common.output.is_none() && io::stdout().is_terminal();
     let color = match common.color {
         ColorChoice::Always => true,
@@ -168,7 +180,7 @@ pub fn resolve(
             to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let report = Report {
+    Report {
         format: common.format,
         output: common.output.clone(),
         options: ReportOptions {
@@ -179,14 +191,8 @@ pub fn resolve(
         },
         progress_line: io::stderr().is_terminal() && !common.quiet,
         quiet: common.quiet,
-        fail_on: common.fail_on.or(config.fail_on),
-    };
-    Ok(Settings {
-        scan,
-        report,
-        legacy_baseline,
-        warnings,
-    })
+        fail_on: common.fail_on.or(fail_on),
+    }
 }
 
 /// The part of the scan this run is: `--shard K/N`, or with `--shard-count N` the

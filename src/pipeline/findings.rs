@@ -216,6 +216,7 @@ pub(super) fn build(
                 secret,
                 pair,
                 decoded_from,
+                repository: None,
             }
         })
         .collect();

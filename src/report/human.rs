@@ -2,9 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::{ReportOptions, shown};
-use crate::finding::{CommitInfo, Origin, Role};
-use crate::outcome::{Level, Outcome, Stats};
+use super::{ReportOptions, repository_of, shown};
+use crate::finding::{CommitInfo, Finding, Origin, Role};
+use crate::outcome::{Level, Outcome, Repository, Stats};
 use crate::rules::{Rule, Severity};
 use crate::text::{counted, printable};
 
@@ -31,9 +31,12 @@ pub fn write(
     let paint = |code: &'static str| if options.color { code } else { "" };
     for finding in &outcome.findings {
         let rule = &rules[finding.rule];
+        let repository = repository_of(outcome, finding).map_or(String::new(), |repository| {
+            format!("{}: ", printable(&repository.path.to_string_lossy()))
+        });
         writeln!(
             out,
-            "{}{}:{}:{}{}  {}{}{}  {}  {}",
+            "{}{repository}{}:{}:{}{}  {}{}{}  {}  {}",
             paint(BOLD),
             printable(&finding.origin.path().to_string_lossy()),
             finding.start.line,
@@ -145,6 +148,9 @@ fn write_summary(
     outcome: &Outcome,
     options: &ReportOptions,
 ) -> io::Result<()> {
+    for (index, repository) in outcome.repositories.iter().enumerate() {
+        writeln!(out, "{}", repository_line(index, repository, outcome))?;
+    }
     let stats = &outcome.stats;
     let (headline, scope) = headline_and_scope(outcome);
     let color = match outcome.findings.len() {
@@ -189,9 +195,46 @@ pub fn summary(outcome: &Outcome) -> String {
 }
 
 /// The findings by severity ("2 findings (1 high, 1 low)") and what was scanned
-/// ("3 files", "40 unique blobs of 12 commits").
+/// ("3 files", "40 unique blobs of 12 commits", "… of 3 repositories").
 fn headline_and_scope(outcome: &Outcome) -> (String, String) {
-    let stats = &outcome.stats;
+    let headline = headline(&outcome.findings.iter().collect::<Vec<_>>());
+    let mut scope = scope(&outcome.stats);
+    if !outcome.repositories.is_empty() {
+        let repositories = outcome.repositories.len() as u64;
+        scope.push_str(&format!(
+            " in {}",
+            counted(repositories, "repository", "repositories")
+        ));
+    }
+    (headline, scope)
+}
+
+/// One repository of a scan of several, in a line: "repos/a: 2 findings (2 high) in
+/// 40 unique blobs of 12 commits", with why when its result is incomplete.
+fn repository_line(index: usize, repository: &Repository, outcome: &Outcome) -> String {
+    let path = printable(&repository.path.to_string_lossy()).into_owned();
+    if repository.root.is_none() {
+        return format!("{path}: not scanned (the error is above)");
+    }
+    let findings: Vec<&Finding> = outcome
+        .findings
+        .iter()
+        .filter(|finding| finding.repository == Some(index))
+        .collect();
+    let incomplete = if repository.incomplete {
+        " (incomplete: errors above)"
+    } else {
+        ""
+    };
+    format!(
+        "{path}: {} in {}{incomplete}",
+        headline(&findings),
+        scope(&repository.stats)
+    )
+}
+
+/// "2 findings (1 high, 1 low)", or "no secrets found".
+fn headline(findings: &[&Finding]) -> String {
     let mut by_severity = String::new();
     for severity in [
         Severity::Critical,
@@ -199,22 +242,22 @@ fn headline_and_scope(outcome: &Outcome) -> (String, String) {
         Severity::Medium,
         Severity::Low,
     ] {
-        let n = outcome
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count();
+        let n = findings.iter().filter(|f| f.severity == severity).count();
         if n > 0 {
             let sep = if by_severity.is_empty() { "" } else { ", " };
             by_severity.push_str(&format!("{sep}{n} {severity}"));
         }
     }
-    let headline = match outcome.findings.len() {
+    match findings.len() {
         0 => "no secrets found".to_owned(),
         1 => format!("1 finding ({by_severity})"),
         n => format!("{n} findings ({by_severity})"),
-    };
-    let scope = if stats.commits > 0 {
+    }
+}
+
+/// What was scanned: "3 files", "40 unique blobs of 12 commits".
+fn scope(stats: &Stats) -> String {
+    if stats.commits > 0 {
         format!(
             "{} of {}",
             counted(stats.files, "unique blob", "unique blobs"),
@@ -222,8 +265,7 @@ fn headline_and_scope(outcome: &Outcome) -> (String, String) {
         )
     } else {
         counted(stats.files, "file", "files")
-    };
-    (headline, scope)
+    }
 }
 
 /// The line naming the commit (or tag, as `object` says) a finding came from, who made

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::stream::{Streamed, WithField};
-use super::{ReportOptions, history, redact, shown};
+use super::{ReportOptions, history, redact, repository_of, shown};
 use crate::finding::Finding;
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Repository};
 use crate::rules::Rule;
 
 /// One JSON document: tool, notes, stats, and the findings written one at a time.
@@ -39,12 +39,16 @@ pub fn write(
     if let Some(shard) = outcome.shard {
         fields["shard"] = json!(shard.to_string());
     }
+    if !outcome.repositories.is_empty() {
+        let repositories: Vec<Value> = outcome.repositories.iter().map(repository_json).collect();
+        fields["repositories"] = json!(repositories);
+    }
     let document = WithField {
         fields: fields.as_object().expect("an object"),
         key: "findings",
         value: Streamed {
             items: &outcome.findings,
-            to_value: |finding: &Finding| finding_json(finding, rules, options),
+            to_value: |finding: &Finding| finding_json(finding, rules, outcome, options),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
@@ -59,13 +63,40 @@ pub fn write_lines(
     options: &ReportOptions,
 ) -> io::Result<()> {
     for finding in &outcome.findings {
-        serde_json::to_writer(&mut *out, &finding_json(finding, rules, options))?;
+        serde_json::to_writer(&mut *out, &finding_json(finding, rules, outcome, options))?;
         writeln!(out)?;
     }
     Ok(())
 }
 
-fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> Value {
+/// One repository's summary in a scan of several.
+fn repository_json(repository: &Repository) -> Value {
+    let mut value = json!({
+        "path": repository.path.to_string_lossy(),
+        "findings": repository.findings,
+        "incomplete": repository.incomplete,
+        "stats": repository.stats,
+    });
+    if let Some(provenance) = &repository.provenance {
+        for (name, field) in [
+            ("repository_uri", &provenance.repository_uri),
+            ("revision", &provenance.revision_id),
+            ("branch", &provenance.branch),
+        ] {
+            if let Some(field) = field {
+                value[name] = json!(field);
+            }
+        }
+    }
+    value
+}
+
+fn finding_json(
+    finding: &Finding,
+    rules: &[Rule],
+    outcome: &Outcome,
+    options: &ReportOptions,
+) -> Value {
     let rule = &rules[finding.rule];
     let mut value = json!({
         "rule_id": rule.id,
@@ -83,6 +114,9 @@ fn finding_json(finding: &Finding, rules: &[Rule], options: &ReportOptions) -> V
     });
     if options.show_secrets {
         value["secret"] = json!(finding.secret);
+    }
+    if let Some(repository) = repository_of(outcome, finding) {
+        value["repository"] = json!(repository.path.to_string_lossy());
     }
     for (name, _, field) in history::fields(&finding.origin) {
         value[name] = field;

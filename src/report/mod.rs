@@ -15,7 +15,8 @@ use std::str::FromStr;
 pub use human::summary;
 pub use redact::redact;
 
-use crate::outcome::Outcome;
+use crate::finding::Finding;
+use crate::outcome::{Outcome, Repository};
 use crate::rules::Rule;
 use redact::shown;
 
@@ -108,6 +109,13 @@ pub fn write(
         Format::Jsonl => json::write_lines(out, rules, outcome, options),
         Format::Sarif => sarif::write(out, rules, outcome, options),
     }
+}
+
+/// The repository `finding` was found in, in a scan of several.
+fn repository_of<'a>(outcome: &'a Outcome, finding: &Finding) -> Option<&'a Repository> {
+    finding
+        .repository
+        .and_then(|index| outcome.repositories.get(index))
 }
 
 #[cfg(test)]

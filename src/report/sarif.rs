@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::stream::{Streamed, WithField};
-use super::{ReportOptions, history, shown};
+use super::{ReportOptions, history, repository_of, shown};
 use crate::finding::{Finding, Origin, Role};
 use crate::outcome::{Level, Outcome, Provenance};
 use crate::rules::{Rule, Severity};
@@ -37,6 +37,26 @@ pub fn write(
         fired
     };
     let base = Base::new(&outcome.roots);
+    // In a scan of several repositories, each one's paths are relative to its own
+    // base, `REPO1`, `REPO2`, … in the order they were given.
+    let repository_bases: Vec<Base> = outcome
+        .repositories
+        .iter()
+        .enumerate()
+        .map(|(index, repository)| Base {
+            id: format!("REPO{}", index + 1),
+            root: repository
+                .root
+                .as_deref()
+                .and_then(|root| std::path::absolute(root).ok()),
+            relative_to_root: true,
+        })
+        .collect();
+    let base_of = |finding: &Finding| {
+        finding
+            .repository
+            .map_or(&base, |index| &repository_bases[index])
+    };
     let notifications: Vec<Value> = outcome
         .notes
         .iter()
@@ -68,15 +88,30 @@ pub fn write(
     if let Some(shard) = outcome.shard {
         run["properties"]["shard"] = json!(shard.to_string());
     }
-    if let Some(root) = &base.root {
-        run["originalUriBaseIds"] = json!({ SRCROOT: { "uri": directory_uri(root) } });
+    let mut bases = serde_json::Map::new();
+    for base in std::iter::once(&base).chain(&repository_bases) {
+        if let Some(root) = &base.root {
+            bases.insert(base.id.clone(), json!({ "uri": directory_uri(root) }));
+        }
     }
-    if let Some(provenance) = outcome
-        .provenance
-        .as_ref()
-        .and_then(version_control_provenance)
-    {
-        run["versionControlProvenance"] = provenance;
+    if !bases.is_empty() {
+        run["originalUriBaseIds"] = Value::Object(bases);
+    }
+    let provenances: Vec<Value> = match &outcome.provenance {
+        Some(provenance) => version_control_provenance(provenance, SRCROOT)
+            .into_iter()
+            .collect(),
+        None => outcome
+            .repositories
+            .iter()
+            .zip(&repository_bases)
+            .filter_map(|(repository, base)| {
+                version_control_provenance(repository.provenance.as_ref()?, &base.id)
+            })
+            .collect(),
+    };
+    if !provenances.is_empty() {
+        run["versionControlProvenance"] = json!(provenances);
     }
     // The results, the one part that grows with the input, are written one at a time.
     let run = WithField {
@@ -88,7 +123,11 @@ pub fn write(
                 let index = reported
                     .binary_search(&finding.rule)
                     .expect("every fired rule is reported");
-                result(finding, index, rules, &base, options)
+                let mut result = result(finding, index, rules, base_of(finding), options);
+                if let Some(repository) = repository_of(outcome, finding) {
+                    result["properties"]["repository"] = json!(repository.path.to_string_lossy());
+                }
+                result
             },
         },
     };
@@ -102,16 +141,17 @@ pub fn write(
     writeln!(out)
 }
 
-/// `versionControlProvenance` for git scans of a repository with an `origin` remote.
-fn version_control_provenance(provenance: &Provenance) -> Option<Value> {
-    let mut details = json!({ "repositoryUri": provenance.repository_uri.as_ref()?, "mappedTo": { "uriBaseId": SRCROOT } });
+/// A `versionControlProvenance` entry for a repository with an `origin` remote, whose
+/// working tree is the base `base_id`.
+fn version_control_provenance(provenance: &Provenance, base_id: &str) -> Option<Value> {
+    let mut details = json!({ "repositoryUri": provenance.repository_uri.as_ref()?, "mappedTo": { "uriBaseId": base_id } });
     if let Some(revision) = &provenance.revision_id {
         details["revisionId"] = json!(revision);
     }
     if let Some(branch) = &provenance.branch {
         details["branch"] = json!(branch);
     }
-    Some(json!([details]))
+    Some(details)
 }
 
 fn rule_descriptor(rule: &Rule) -> Value {
@@ -262,6 +302,8 @@ fn escape_brackets(text: &str) -> String {
 /// What SARIF locations are relative to: the one scanned root (a directory, or the
 /// directory of a scanned file), or, with several roots, the working directory.
 struct Base {
+    /// The `uriBaseId` locations relative to it name.
+    id: String,
     root: Option<PathBuf>,
     relative_to_root: bool,
 }
@@ -277,11 +319,13 @@ impl Base {
                     root.parent().map(Path::to_path_buf)
                 };
                 Base {
+                    id: SRCROOT.to_owned(),
                     root: dir.as_deref().and_then(absolute),
                     relative_to_root: true,
                 }
             }
             _ => Base {
+                id: SRCROOT.to_owned(),
                 root: std::env::current_dir().ok(),
                 relative_to_root: false,
             },
@@ -298,7 +342,7 @@ impl Base {
         if path.is_absolute() || self.root.is_none() {
             json!({ "uri": file_uri(path) })
         } else {
-            json!({ "uri": encode_path(path), "uriBaseId": SRCROOT })
+            json!({ "uri": encode_path(path), "uriBaseId": self.id })
         }
     }
 }

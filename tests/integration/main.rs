@@ -25,6 +25,7 @@ mod living;
 mod odd_arguments;
 mod pairs;
 mod pinned;
+mod repositories;
 mod rules_cli;
 mod scan;
 mod shards;
