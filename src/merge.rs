@@ -9,6 +9,7 @@ use std::fmt;
 use serde_json::{Value, json};
 
 use crate::shard::Shard;
+use crate::text::{counted, printable};
 
 /// What was joined, and whether the result stands for a whole scan.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,12 +68,16 @@ pub fn merge_json(reports: &[Value]) -> Result<Merged, MergeError> {
         }
     }
     let (problems, missing) = shard_problems(reports.iter().map(|report| report.get("shard")))?;
+    let split = reports.iter().any(|report| report.get("shard").is_some());
     let mut findings = Unique::default();
     let mut notes = Unique::default();
     let mut stats = BTreeMap::new();
     let mut suppressed = BTreeMap::new();
     let mut incomplete = missing;
-    let mut repositories = Repositories::default();
+    let mut repositories = Repositories {
+        split,
+        items: Vec::new(),
+    };
     for report in reports {
         for repository in report["repositories"].as_array().into_iter().flatten() {
             repositories.add(repository);
@@ -83,8 +88,8 @@ pub fn merge_json(reports: &[Value]) -> Result<Merged, MergeError> {
         for note in report["notes"].as_array().into_iter().flatten() {
             notes.add(note);
         }
-        sum_into(&mut stats, &report["stats"]);
-        sum_into(&mut suppressed, &report["suppressed"]);
+        sum_into(&mut stats, &report["stats"], split);
+        sum_into(&mut suppressed, &report["suppressed"], split);
         incomplete |= report["incomplete"].as_bool().unwrap_or(false);
     }
     // By repository (in the order they were given), path and position, as a scan lists
@@ -150,6 +155,9 @@ pub fn merge_sarif(logs: &[Value]) -> Result<Merged, MergeError> {
     let runs: Vec<&Value> = logs.iter().map(|log| &log["runs"][0]).collect();
     let (problems, missing) =
         shard_problems(runs.iter().map(|run| run["properties"].get("shard")))?;
+    let split = runs
+        .iter()
+        .any(|run| run["properties"].get("shard").is_some());
     let mut rules: Vec<Value> = Vec::new();
     let mut results = Unique::default();
     let mut notifications = Unique::default();
@@ -187,8 +195,8 @@ pub fn merge_sarif(logs: &[Value]) -> Result<Merged, MergeError> {
         {
             notifications.add(notification);
         }
-        sum_into(&mut stats, &run["properties"]["stats"]);
-        sum_into(&mut suppressed, &run["properties"]["suppressed"]);
+        sum_into(&mut stats, &run["properties"]["stats"], split);
+        sum_into(&mut suppressed, &run["properties"]["suppressed"], split);
     }
     let count = results.items.len();
     let mut run = runs.first().map_or(Value::Null, |run| (*run).clone());
@@ -210,6 +218,86 @@ pub fn merge_sarif(logs: &[Value]) -> Result<Merged, MergeError> {
         incomplete: !successful,
         problems,
     })
+}
+
+/// A joined report as readable text: a line per finding (its repository, path,
+/// position, severity, rule, the redacted secret, and for history the commit), then a
+/// summary line, and the problems with the set of parts. Everything shown comes from
+/// the reports, so it is escaped.
+pub fn human(merged: &Merged) -> String {
+    let show = |value: &Value| printable(value.as_str().unwrap_or_default()).into_owned();
+    let mut text = String::new();
+    let (lines, stats) = match merged.report.get("runs") {
+        None => {
+            let findings = merged.report["findings"].as_array().into_iter().flatten();
+            let lines: Vec<String> = findings
+                .map(|finding| {
+                    let repository = match finding.get("repository") {
+                        Some(repository) => format!("{}: ", show(repository)),
+                        None => String::new(),
+                    };
+                    let commit = finding["commit"]["id"]
+                        .as_str()
+                        .map_or(String::new(), |id| {
+                            let short: String = id.chars().take(12).collect();
+                            format!("  commit {}", printable(&short))
+                        });
+                    format!(
+                        "{repository}{}:{}:{}  {}  {}  {}{commit}",
+                        show(&finding["path"]),
+                        finding["line"],
+                        finding["column"],
+                        show(&finding["severity"]),
+                        show(&finding["rule_id"]),
+                        show(&finding["redacted"]),
+                    )
+                })
+                .collect();
+            (lines, &merged.report["stats"])
+        }
+        Some(runs) => {
+            let results = runs[0]["results"].as_array().into_iter().flatten();
+            let lines: Vec<String> = results
+                .map(|result| {
+                    let location = &result["locations"][0]["physicalLocation"];
+                    format!(
+                        "{}:{}:{}  {}  {}  {}",
+                        show(&location["artifactLocation"]["uri"]),
+                        location["region"]["startLine"],
+                        location["region"]["startColumn"],
+                        show(&result["level"]),
+                        show(&result["ruleId"]),
+                        show(&result["message"]["text"]),
+                    )
+                })
+                .collect();
+            (lines, &runs[0]["properties"]["stats"])
+        }
+    };
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let number = |key: &str| stats[key].as_u64().unwrap_or(0);
+    let scope = if number("commits") > 0 {
+        format!(
+            "{} of {}",
+            counted(number("files"), "unique blob", "unique blobs"),
+            counted(number("commits"), "commit", "commits")
+        )
+    } else {
+        counted(number("files"), "file", "files")
+    };
+    let headline = match merged.findings {
+        0 => "no secrets found".to_owned(),
+        n => counted(n as u64, "finding", "findings"),
+    };
+    text.push_str(&format!("{headline} in {scope}"));
+    if merged.incomplete {
+        text.push_str(" (incomplete: a part is missing or was not scanned in full)");
+    }
+    text.push('\n');
+    text
 }
 
 fn not_a_report(at: usize, reason: &str) -> MergeError {
@@ -259,13 +347,16 @@ fn shard_problems<'a>(
     Ok((problems, !missing.is_empty()))
 }
 
-/// Adds the numbers of the object `part` to `sums`, key by key (the scan time is the
-/// longest part's: the parts ran side by side).
-fn sum_into(sums: &mut BTreeMap<String, Value>, part: &Value) {
+/// Adds the numbers of the object `part` to `sums`, key by key. The scan time is the
+/// longest part's: the parts ran side by side. In the parts of a `split` scan the
+/// commits are the most any part walked: every part walks them all.
+fn sum_into(sums: &mut BTreeMap<String, Value>, part: &Value, split: bool) {
     for (key, value) in part.as_object().into_iter().flatten() {
         let sum = sums.entry(key.clone()).or_insert(json!(0));
+        let most = key == "elapsed" || (split && key == "commits");
         *sum = match (sum.as_u64(), value.as_u64(), sum.as_f64(), value.as_f64()) {
-            (Some(a), Some(b), _, _) if key != "elapsed" => json!(a + b),
+            (Some(a), Some(b), _, _) if most => json!(a.max(b)),
+            (Some(a), Some(b), _, _) => json!(a + b),
             (_, _, Some(a), Some(b)) => json!(a.max(b)),
             _ => value.clone(),
         };
@@ -274,8 +365,9 @@ fn sum_into(sums: &mut BTreeMap<String, Value>, part: &Value) {
 
 /// The repositories of reports of scans of several, joined by path in first-seen
 /// order: counts summed, incomplete if any part of one was.
-#[derive(Default)]
 struct Repositories {
+    /// Whether the reports are the parts of a split scan.
+    split: bool,
     items: Vec<Value>,
 }
 
@@ -291,8 +383,8 @@ impl Repositories {
         };
         let known = &mut self.items[at];
         let mut stats = BTreeMap::new();
-        sum_into(&mut stats, &known["stats"]);
-        sum_into(&mut stats, &repository["stats"]);
+        sum_into(&mut stats, &known["stats"], self.split);
+        sum_into(&mut stats, &repository["stats"], self.split);
         known["stats"] = json!(stats);
         let findings =
             known["findings"].as_u64().unwrap_or(0) + repository["findings"].as_u64().unwrap_or(0);

@@ -249,6 +249,10 @@ pub struct MergeArgs {
     /// of a split scan is missing.
     #[arg(required = true, value_name = "REPORT")]
     pub reports: Vec<PathBuf>,
+    /// Output format: the reports' own by default; `human` for either, `jsonl` for
+    /// JSON reports.
+    #[arg(short, long, value_parser = format_parser())]
+    pub format: Option<Format>,
     /// Write the joined report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

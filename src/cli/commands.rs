@@ -14,6 +14,7 @@ use keyscan::filter::baseline::{self, Baseline};
 use keyscan::merge;
 use keyscan::outcome::{Level, Note, Outcome};
 use keyscan::pipeline::{self, Source};
+use keyscan::report::Format;
 use keyscan::rules::RuleOptions;
 use keyscan::source::git;
 use keyscan::source::git::history::{HistoryScope, Selection};
@@ -374,9 +375,7 @@ fn merge(args: &MergeArgs) -> Result<Status, Error> {
         }
     }
     .map_err(|err| Error::Usage(err.to_string()))?;
-    let mut text = serde_json::to_string_pretty(&merged.report)
-        .map_err(|err| Error::Usage(format!("cannot write the joined report: {err}")))?;
-    text.push('\n');
+    let text = merged_text(&merged, args.format, sarif > 0)?;
     match &args.output {
         Some(path) => {
             std::fs::write(path, text).map_err(|err| Error::io("cannot write", path, err))?
@@ -395,6 +394,39 @@ fn merge(args: &MergeArgs) -> Result<Status, Error> {
     } else {
         Status::Clean
     })
+}
+
+/// The joined report in `format`: the reports' own (SARIF when `sarif`, else JSON)
+/// when none is given. JSON does not become SARIF or back: neither holds all the other
+/// says.
+fn merged_text(
+    merged: &merge::Merged,
+    format: Option<Format>,
+    sarif: bool,
+) -> Result<String, Error> {
+    let document = |value: &serde_json::Value| {
+        serde_json::to_string_pretty(value)
+            .map(|text| text + "\n")
+            .map_err(|err| Error::Usage(format!("cannot write the joined report: {err}")))
+    };
+    match (format, sarif) {
+        (None, _) | (Some(Format::Json), false) | (Some(Format::Sarif), true) => {
+            document(&merged.report)
+        }
+        (Some(Format::Human), _) => Ok(merge::human(merged)),
+        (Some(Format::Jsonl), false) => Ok(merged.report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|finding| finding.to_string() + "\n")
+            .collect()),
+        (Some(format), _) => Err(Error::Usage(format!(
+            "the reports are {}: they merge into {} or human text, not {}",
+            if sarif { "SARIF" } else { "JSON" },
+            if sarif { "SARIF" } else { "JSON, JSON Lines" },
+            format.name()
+        ))),
+    }
 }
 
 /// Refuses `--shard` for `command`, which scans something whole: a part of it would

@@ -389,4 +389,27 @@ fn the_parts_of_a_split_sweep_merge_into_the_whole_sweep() {
             .collect()
     };
     assert_eq!(summary(&merged), summary(&whole));
+
+    // The joined parts as text, and as JSON Lines; JSON does not become SARIF.
+    let mut command = keyscan();
+    command.args(["merge", "--format", "human"]).args(&parts);
+    let text = stdout(&expect_exit(&mut command, 1));
+    assert!(text.contains("app: src/settings.py:1:"), "{text}");
+    assert!(text.contains("infra: deploy/secret.env:1:"), "{text}");
+    assert!(!text.contains(&fake_github_token(801)), "{text}");
+    let count = whole["findings"].as_array().unwrap().len();
+    let (blobs, commits) = (&whole["stats"]["files"], &whole["stats"]["commits"]);
+    let summary_line = format!("{count} findings in {blobs} unique blobs of {commits} commits\n");
+    assert!(text.ends_with(&summary_line), "{text}");
+    assert_eq!(merged["stats"]["commits"], whole["stats"]["commits"]);
+    let mut command = keyscan();
+    command.args(["merge", "-f", "jsonl"]).args(&parts);
+    assert_eq!(stdout(&expect_exit(&mut command, 1)).lines().count(), count);
+    let mut command = keyscan();
+    command.args(["merge", "-f", "sarif"]).args(&parts);
+    let err = stderr(&expect_exit(&mut command, 2));
+    assert!(
+        err.contains("they merge into JSON, JSON Lines or human text"),
+        "{err}"
+    );
 }
