@@ -75,6 +75,10 @@ pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keysca
 # archives = true
 # Scan what decodes from a file too: UTF-16 text, base64 values, escaped JSON strings.
 # decode = true
+# Ask each finding's provider whether its secret still works, as --verify does. Read
+# only from a configuration given with --config: a scanned repository's own cannot
+# turn it on.
+# verify = false
 "#;
 
 /// A rule id named in the configuration, with the line it is on.
@@ -136,6 +140,9 @@ pub struct Config {
     pub archives: Option<bool>,
     /// Scan what decodes from a file too.
     pub decode: Option<bool>,
+    /// Verify findings with their providers (honoured only from a configuration the
+    /// user gave).
+    pub verify: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -221,6 +228,7 @@ struct RawScan {
     follow_symlinks: Option<bool>,
     archives: Option<bool>,
     decode: Option<bool>,
+    verify: Option<bool>,
 }
 
 /// The nearest configuration in `start` (a directory, or a file's directory) or
@@ -438,6 +446,7 @@ pub fn load_text(text: &str, path: &Path, source: Source) -> Result<Config, Erro
         follow_symlinks: raw.scan.follow_symlinks,
         archives: raw.scan.archives,
         decode: raw.scan.decode,
+        verify: raw.scan.verify,
     })
 }
 

@@ -52,6 +52,43 @@ pub struct Finding {
     /// In a scan of several repositories, the index of this finding's in the outcome's
     /// `repositories`; `None` in a scan of one.
     pub repository: Option<usize>,
+    /// What the provider said of the secret, when `--verify` asked it.
+    pub verification: Option<Verification>,
+}
+
+/// What asking the provider (`--verify`) said of a finding's secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// The verdict.
+    pub liveness: Liveness,
+    /// Why, in words: the provider's answer (`HTTP 401`), or what went wrong. Never
+    /// holds the secret.
+    pub detail: String,
+}
+
+/// Whether a secret still works, as its provider answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Liveness {
+    /// The provider accepted it: revoke it now.
+    Live,
+    /// The provider refused it as unknown, revoked or expired.
+    Invalid,
+    /// No verifier for its rule, or an answer that proves neither.
+    Unknown,
+    /// The question could not be asked or answered: network, timeout, rate limit.
+    Error,
+}
+
+impl Liveness {
+    /// The name reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Liveness::Live => "live",
+            Liveness::Invalid => "invalid",
+            Liveness::Unknown => "unknown",
+            Liveness::Error => "error",
+        }
+    }
 }
 
 /// The identifier half of a paired finding (an access key ID, an API key's name),

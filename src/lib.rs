@@ -17,6 +17,7 @@
 //! - [`pipeline`]: one [`pipeline::scan`] of a [`pipeline::Source`] into an
 //!   [`outcome::Outcome`].
 //! - [`sweep`]: the scans of several repositories joined into one outcome.
+//! - [`verify`]: opt-in, asks providers whether found secrets still work.
 //! - [`report`]: formats an outcome; imports only the model.
 //! - [`merge`]: joins reports (the parts of a split scan) into one.
 //! - [`gitleaks`]: a gitleaks configuration translated into keyscan's own.
@@ -42,5 +43,6 @@ pub mod shard;
 pub mod source;
 pub mod sweep;
 pub mod text;
+pub mod verify;
 
 pub use error::Error;

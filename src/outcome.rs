@@ -159,6 +159,8 @@ pub enum Mechanism {
     Baseline,
     /// A `.gitleaksignore` line names it.
     Gitleaksignore,
+    /// `--only-live`, and its provider did not accept the secret.
+    NotLive,
 }
 
 impl Mechanism {
@@ -174,6 +176,7 @@ impl Mechanism {
             Mechanism::MinSeverity => "min-severity",
             Mechanism::Baseline => "baseline",
             Mechanism::Gitleaksignore => "gitleaksignore",
+            Mechanism::NotLive => "not-live",
         }
     }
 }

@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["engine", "source", "hook"],
     &["filter", "gitleaks"],
     &["config"],
-    &["pipeline", "report", "merge", "sweep"],
+    &["pipeline", "report", "merge", "sweep", "verify"],
 ];
 
 /// Standard-library modules that do I/O, which the pure engine must not use.

@@ -290,6 +290,22 @@ pub struct CommonArgs {
     /// and the baseline.
     #[arg(long)]
     pub no_suppress: bool,
+    /// Ask each finding's provider whether its secret still works: this sends the
+    /// secret to the provider's API (README: "Verifying findings"). Off by default;
+    /// refused by `keyscan staged`.
+    #[arg(long, overrides_with = "no_verify")]
+    pub verify: bool,
+    /// Do not verify (overrides `scan.verify = true` in a configuration given with
+    /// --config).
+    #[arg(long, overrides_with = "verify")]
+    pub no_verify: bool,
+    /// Report only findings whose provider accepted the secret (implies --verify).
+    #[arg(long)]
+    pub only_live: bool,
+    /// Longest wait, in seconds, for one provider's answer with --verify; what is not
+    /// answered in time is an error, not a verdict.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub verify_timeout: u64,
     /// Skip files larger than SIZE (bytes, or with a unit: 512KB, 100MB, 1GiB).
     /// Default: the configuration's, else 100MB.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
@@ -430,7 +446,7 @@ mod tests {
     #[test]
     fn every_scan_setting_of_the_configuration_has_a_flag_for_each_way() {
         let keys = scan_keys();
-        assert_eq!(keys.len(), 6, "{keys:?}");
+        assert_eq!(keys.len(), 7, "{keys:?}");
         let command = Cli::command();
         let scan = command.find_subcommand("scan").expect("a scan command");
         let longs: Vec<&str> = scan

@@ -11,10 +11,12 @@ use keyscan::config::{self, CONFIG_FILE, TEMPLATE};
 use keyscan::engine::{Engine, check_examples};
 use keyscan::error::FileProblem;
 use keyscan::filter::baseline::{self, Baseline};
+use keyscan::finding::Liveness;
 use keyscan::merge;
-use keyscan::outcome::{Level, Note, Outcome};
+use keyscan::outcome::{Level, Mechanism, Note, Outcome};
 use keyscan::pipeline::{self, Source};
 use keyscan::report::Format;
+use keyscan::rules::Rule;
 use keyscan::rules::RuleOptions;
 use keyscan::source::git;
 use keyscan::source::git::history::{HistoryScope, Selection};
@@ -30,7 +32,8 @@ use super::args::{
 use super::output::{self, print_notes};
 use super::progress::ProgressLine;
 use super::settings::{
-    Settings, UseBaseline, load_config, load_rules, report_settings, resolve, rules_in_force,
+    Settings, UseBaseline, Verifying, load_config, load_rules, report_settings, resolve,
+    rules_in_force,
 };
 
 /// Runs the command `cli` names.
@@ -49,9 +52,9 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
                 common: args.common,
             })
         }),
-        Some(Command::Staged(args)) => {
-            whole_only(&args.common, "staged").and_then(|()| staged(&args))
-        }
+        Some(Command::Staged(args)) => whole_only(&args.common, "staged")
+            .and_then(|()| offline(&args.common, "staged"))
+            .and_then(|()| staged(&args)),
         Some(Command::Baseline(args)) => baseline(&args),
         Some(Command::Merge(args)) => merge(&args),
         Some(Command::InstallHook { force }) => install_hook(force),
@@ -143,6 +146,14 @@ impl Scanned {
         let outcome = pipeline::scan(source, &settings.scan);
         drop(line);
         let mut outcome = outcome?;
+        // A commit never waits on the network, whatever a configuration says.
+        if let Some(verifying) = settings
+            .verify
+            .as_ref()
+            .filter(|_| !matches!(source, Source::Staged { .. }))
+        {
+            verified(&mut outcome, settings.scan.engine.rules(), verifying);
+        }
         if let Some(path) = &settings.legacy_baseline {
             outcome.notes.push(Note {
                 level: Level::Warning,
@@ -164,6 +175,25 @@ impl Scanned {
             self.settings.scan.engine.rules(),
             &self.outcome,
         )
+    }
+}
+
+/// Verifies `outcome`'s findings with their providers, and with `--only-live` keeps
+/// only the live ones (the others counted as suppressed, `not-live`).
+fn verified(outcome: &mut Outcome, rules: &[Rule], verifying: &Verifying) {
+    keyscan::verify::verify(&mut outcome.findings, rules, &verifying.options);
+    if verifying.only_live {
+        let before = outcome.findings.len();
+        outcome.findings.retain(|finding| {
+            finding
+                .verification
+                .as_ref()
+                .is_some_and(|verification| verification.liveness == Liveness::Live)
+        });
+        let dropped = (before - outcome.findings.len()) as u64;
+        if dropped > 0 {
+            *outcome.suppressed.entry(Mechanism::NotLive).or_default() += dropped;
+        }
     }
 }
 
@@ -429,6 +459,23 @@ fn merged_text(
     }
 }
 
+/// Refuses `--verify` and `--only-live` for `command`: a commit must not wait on the
+/// network, and a baseline accepts findings whatever their provider says.
+fn offline(common: &CommonArgs, command: &str) -> Result<(), Error> {
+    if common.verify || common.only_live {
+        let why = if command == "staged" {
+            "a commit must not wait on the network; verify with `keyscan --verify` or \
+             `keyscan git --verify` instead"
+        } else {
+            "a baseline accepts findings whatever their provider says"
+        };
+        return Err(Error::Usage(format!(
+            "`keyscan {command}` does not verify findings: {why}"
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses `--shard` for `command`, which scans something whole: a part of it would
 /// pass as all of it.
 fn whole_only(common: &CommonArgs, command: &str) -> Result<(), Error> {
@@ -448,6 +495,7 @@ fn baseline(args: &BaselineArgs) -> Result<Status, Error> {
         None => &args.scan.common,
     };
     whole_only(common, "baseline")?;
+    offline(common, "baseline")?;
     let (scanned, output, prune) = match &args.git {
         Some(BaselineGit::Git { prune, args }) => {
             let repo = match repositories(args)?.as_slice() {

@@ -20,7 +20,7 @@ use keyscan::rules::{RepositoryRules, RuleOptions, RuleSet, Severity, load_rule_
 use keyscan::shard::Shard;
 use keyscan::source::Limits;
 use keyscan::source::progress::Progress;
-use keyscan::{files, gitleaks};
+use keyscan::{files, gitleaks, verify};
 
 use super::args::{ColorChoice, CommonArgs, ShardArgs, WalkArgs, switch};
 
@@ -46,6 +46,16 @@ pub struct Settings {
     /// Warnings about the settings themselves, for the report: what a gitleaks
     /// configuration or `.gitleaksignore` means that keyscan does not do.
     pub warnings: Vec<Note>,
+    /// Whether findings are verified with their providers, and how.
+    pub verify: Option<Verifying>,
+}
+
+/// Verification with the providers, when asked for.
+pub struct Verifying {
+    /// The limits it keeps to.
+    pub options: verify::Options,
+    /// `--only-live`: only findings the provider accepted are reported.
+    pub only_live: bool,
 }
 
 /// How a scanning command reports.
@@ -121,6 +131,7 @@ pub fn resolve(
         UseBaseline::No => (Accepted::default(), salt_to_write(common, in_force)?),
     };
     let mut warnings = gitleaks_differences(&config);
+    let verify = verifying(common, &config, &mut warnings)?;
     let gitleaks_ignore = load_gitleaksignore(&config, base, &rules, &mut warnings)?;
     let suppressor = (!common.no_suppress).then(|| Suppressor {
         allowlist: config.allowlist.clone(),
@@ -166,6 +177,7 @@ pub fn resolve(
         report,
         legacy_baseline,
         warnings,
+        verify,
     })
 }
 
@@ -193,6 +205,40 @@ pub fn report_settings(common: &CommonArgs, fail_on: Option<Severity>) -> Report
         quiet: common.quiet,
         fail_on: common.fail_on.or(fail_on),
     }
+}
+
+/// Verification, if `--verify` or `--only-live` asks for it, or `verify = true` in a
+/// configuration the user gave. The scanned repository's own configuration cannot
+/// turn it on (a warning says so when it tries): sending found secrets over the
+/// network is the user's decision.
+fn verifying(
+    common: &CommonArgs,
+    config: &Config,
+    warnings: &mut Vec<Note>,
+) -> Result<Option<Verifying>, Error> {
+    let given = config.confinement.is_none();
+    if config.verify == Some(true) && !given {
+        warnings.push(Note {
+            level: Level::Warning,
+            path: config.path.clone().unwrap_or_default(),
+            message: "`verify = true` is not honoured in a configuration found in the scanned \
+                      tree; use --verify, or give your own configuration with --config"
+                .to_owned(),
+        });
+    }
+    let from_config = given && config.verify == Some(true);
+    let asked = common.only_live || switch(common.verify, common.no_verify).unwrap_or(from_config);
+    if !asked {
+        return Ok(None);
+    }
+    let mut options =
+        verify::Options::from_env(|name| std::env::var(name).ok()).map_err(Error::Usage)?;
+    options.timeout = std::time::Duration::from_secs(common.verify_timeout);
+    Ok(Some(Verifying {
+        options,
+        // `--no-suppress` reports everything, the keys that are not live too.
+        only_live: common.only_live && !common.no_suppress,
+    }))
 }
 
 /// The part of the scan this run is: `--shard K/N`, or with `--shard-count N` the

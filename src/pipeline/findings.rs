@@ -217,6 +217,7 @@ pub(super) fn build(
                 pair,
                 decoded_from,
                 repository: None,
+                verification: None,
             }
         })
         .collect();

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{ReportOptions, repository_of, shown};
-use crate::finding::{CommitInfo, Finding, Origin, Role};
+use crate::finding::{CommitInfo, Finding, Liveness, Origin, Role};
 use crate::outcome::{Level, Outcome, Repository, Stats};
 use crate::rules::{Rule, Severity};
 use crate::text::{counted, printable};
@@ -118,6 +118,21 @@ pub fn write(
             }
             Origin::File { .. } | Origin::Staged { .. } => {}
         }
+        if let Some(verification) = &finding.verification {
+            let color = match verification.liveness {
+                Liveness::Live => "\x1b[1;31m",
+                Liveness::Invalid => "\x1b[32m",
+                Liveness::Unknown | Liveness::Error => DIM,
+            };
+            writeln!(
+                out,
+                "    verified: {}{}{} ({})",
+                paint(color),
+                verification.liveness.as_str(),
+                paint(RESET),
+                printable(&verification.detail)
+            )?;
+        }
         writeln!(
             out,
             "    {}fingerprint {}{}",
@@ -172,6 +187,10 @@ fn write_summary(
     if !skipped.is_empty() {
         writeln!(out, "{skipped}")?;
     }
+    let verdicts = verification_line(outcome);
+    if !verdicts.is_empty() {
+        writeln!(out, "{verdicts}")?;
+    }
     if !outcome.suppressed.is_empty() {
         let parts: Vec<String> = outcome
             .suppressed
@@ -207,6 +226,33 @@ fn headline_and_scope(outcome: &Outcome) -> (String, String) {
         ));
     }
     (headline, scope)
+}
+
+/// "verified: 1 live, 2 invalid, 1 unknown", or empty when nothing was verified.
+fn verification_line(outcome: &Outcome) -> String {
+    let verdicts: Vec<Liveness> = outcome
+        .findings
+        .iter()
+        .filter_map(|finding| Some(finding.verification.as_ref()?.liveness))
+        .collect();
+    if verdicts.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = [
+        Liveness::Live,
+        Liveness::Invalid,
+        Liveness::Unknown,
+        Liveness::Error,
+    ]
+    .into_iter()
+    .map(|liveness| {
+        let n = verdicts.iter().filter(|&&v| v == liveness).count();
+        (n, liveness)
+    })
+    .filter(|&(n, _)| n > 0)
+    .map(|(n, liveness)| format!("{n} {}", liveness.as_str()))
+    .collect();
+    format!("verified: {}", parts.join(", "))
 }
 
 /// One repository of a scan of several, in a line: "repos/a: 2 findings (2 high) in

@@ -118,6 +118,12 @@ fn finding_json(
     if let Some(repository) = repository_of(outcome, finding) {
         value["repository"] = json!(repository.path.to_string_lossy());
     }
+    if let Some(verification) = &finding.verification {
+        value["verification"] = json!({
+            "status": verification.liveness.as_str(),
+            "detail": verification.detail,
+        });
+    }
     for (name, _, field) in history::fields(&finding.origin) {
         value[name] = field;
     }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::stream::{Streamed, WithField};
 use super::{ReportOptions, history, repository_of, shown};
-use crate::finding::{Finding, Origin, Role};
+use crate::finding::{Finding, Liveness, Origin, Role};
 use crate::outcome::{Level, Outcome, Provenance};
 use crate::rules::{Rule, Severity};
 use crate::text::Position;
@@ -212,6 +212,12 @@ fn result(
     if let Some(decoding) = &finding.decoded_from {
         properties["decodedFrom"] = json!(decoding);
     }
+    if let Some(verification) = &finding.verification {
+        properties["verification"] = json!({
+            "status": verification.liveness.as_str(),
+            "detail": verification.detail,
+        });
+    }
     let artifact = base.location(finding.origin.path(), finding.origin.relative());
     // The other halves of a pair, each a related location the message links to by id.
     let mut related = Vec::new();
@@ -280,6 +286,15 @@ fn result(
     });
     if !related.is_empty() {
         result["relatedLocations"] = json!(related);
+    }
+    // A key its provider still accepts comes first, whatever its rule's severity.
+    if finding
+        .verification
+        .as_ref()
+        .is_some_and(|verification| verification.liveness == Liveness::Live)
+    {
+        result["level"] = json!("error");
+        result["rank"] = json!(100.0);
     }
     result
 }
