@@ -6,6 +6,8 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use ureq::RequestExt;
+
 use super::catalog::Call;
 
 /// The environment variable that sends every verifier's call to a loopback address
@@ -71,27 +73,20 @@ impl Client {
         if self.via.is_some() {
             headers.push(("Host".to_owned(), call.host.clone()));
         }
-        let result = if call.method == "POST" {
-            let mut request = self.agent.post(&url);
-            for (name, value) in &headers {
-                request = request.header(name, value);
-            }
-            request
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .send(&call.body[..])
-        } else {
-            let mut request = self.agent.get(&url);
-            for (name, value) in &headers {
-                request = request.header(name, value);
-            }
-            request
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .call()
-        };
+        let mut request = ureq::http::Request::builder()
+            .method(call.method.as_str())
+            .uri(&url);
+        for (name, value) in &headers {
+            request = request.header(name, value);
+        }
+        let request = request
+            .body(&call.body[..])
+            .map_err(|_| "the request could not be built".to_owned())?;
+        let result = request
+            .with_agent(&self.agent)
+            .configure()
+            .timeout_global(Some(timeout))
+            .run();
         let mut response = result.map_err(|err| failure(&err))?;
         let status = response.status().as_u16();
         let retry_after = response

@@ -22,6 +22,8 @@ enum Mode {
     Garbage,
     RateLimited,
     Slow,
+    /// A redirect to another host, which must not be followed.
+    Redirect,
 }
 
 /// A request the mock received.
@@ -111,6 +113,11 @@ fn serve(stream: TcpStream, mode: &Mutex<Mode>, received: &Mutex<Vec<Received>>)
         Mode::Revoked => answer(&host, false),
         Mode::Garbage => (418, "", "<html>I'm a teapot</html>".to_owned()),
         Mode::RateLimited => (429, "Retry-After: 0\r\n", "{}".to_owned()),
+        Mode::Redirect => (
+            302,
+            "Location: http://127.0.0.1:9/elsewhere\r\n",
+            String::new(),
+        ),
         Mode::Slow => {
             std::thread::sleep(Duration::from_secs(3));
             answer(&host, true)
@@ -293,7 +300,7 @@ fn every_verifier_reads_live_revoked_garbage_rate_limited_and_slow_answers() {
             .map(|finding| finding["secret"].as_str().unwrap().to_owned())
             .collect::<BTreeSet<String>>()
     };
-    let expected = |rule: &str, status: &str, detail: &str, mode: Mode| -> &'static str {
+    let expected = |rule: &str, detail: &str, mode: Mode| -> &'static str {
         if !verified.contains(rule) {
             return "unknown";
         }
@@ -304,11 +311,10 @@ fn every_verifier_reads_live_revoked_garbage_rate_limited_and_slow_answers() {
         if pair_only.contains(&rule.to_owned()) && unaskable {
             return "unknown";
         }
-        let _ = status;
         match mode {
             Mode::Live => "live",
             Mode::Revoked => "invalid",
-            Mode::Garbage => "unknown",
+            Mode::Garbage | Mode::Redirect => "unknown",
             Mode::RateLimited | Mode::Slow => "error",
         }
     };
@@ -332,7 +338,7 @@ fn every_verifier_reads_live_revoked_garbage_rate_limited_and_slow_answers() {
         for ((rule, path), (status, detail)) in &verdicts {
             assert_eq!(
                 status,
-                expected(rule, status, detail, mode),
+                expected(rule, detail, mode),
                 "{mode:?} {rule} {path}: {detail}"
             );
         }
@@ -426,6 +432,15 @@ fn a_secret_is_asked_about_once_and_only_live_keys_are_kept_with_only_live() {
             .any(|h| h.starts_with("authorization: Bearer ghp_")
                 || h.starts_with("Authorization: Bearer ghp_"))
     );
+
+    // A redirect is an answer that proves nothing, and is not followed.
+    mock.set(Mode::Redirect);
+    let (report, _) = scan(dir.path(), &mock, &[], 1);
+    assert_eq!(
+        report["findings"][0]["verification"]["detail"],
+        "HTTP 302, an answer that proves neither"
+    );
+    assert_eq!(mock.received().len(), 2);
 
     mock.set(Mode::Revoked);
     let (report, _) = scan(dir.path(), &mock, &["--only-live"], 0);
