@@ -73,7 +73,9 @@ pub struct Verifier {
     basic: Option<Basic>,
     sign: Option<Signing>,
     #[serde(default)]
-    unverifiable_identifiers: Vec<IdentifierPrefix>,
+    unverifiable_identifiers: Vec<Prefix>,
+    #[serde(default)]
+    unverifiable_secrets: Vec<Prefix>,
     answers: Vec<Answer>,
 }
 
@@ -110,7 +112,7 @@ enum SigningScheme {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct IdentifierPrefix {
+struct Prefix {
     prefix: String,
     why: String,
 }
@@ -227,14 +229,11 @@ impl Verifier {
         texts.iter().any(|text| text.contains("{identifier}"))
     }
 
-    /// Why `identifier` cannot be verified here, if it cannot (a temporary AWS key
-    /// without its session token).
-    pub fn refuses(&self, identifier: Option<&str>) -> Option<&str> {
-        let identifier = identifier?;
-        self.unverifiable_identifiers
-            .iter()
-            .find(|entry| identifier.starts_with(&entry.prefix))
-            .map(|entry| entry.why.as_str())
+    /// Why `values` cannot be verified here, if they cannot: a temporary AWS key
+    /// without its session token, a refresh token that only an exchange would use.
+    pub fn refuses(&self, values: Values<'_>) -> Option<&str> {
+        refused(values.identifier, &self.unverifiable_identifiers)
+            .or_else(|| refused(Some(values.secret), &self.unverifiable_secrets))
     }
 
     /// The provider, as messages name it.
@@ -290,7 +289,18 @@ impl Verifier {
                 )
         };
         let plain = |text: &str| text.to_owned();
-        let url = fill(&self.url, percent_encode);
+        // In the path, `:` and `@` may stay as they are (a Telegram token's colon); in
+        // the query, every reserved character is encoded.
+        let url = match self.url.split_once('?') {
+            Some((path, query)) => {
+                format!(
+                    "{}?{}",
+                    fill(path, path_encode),
+                    fill(query, percent_encode)
+                )
+            }
+            None => fill(&self.url, path_encode),
+        };
         let rest = &url["https://".len()..];
         let host = self.host().to_owned();
         let path_and_query = match &rest[host.len()..] {
@@ -387,11 +397,34 @@ impl Verifier {
     }
 }
 
+/// Why `value` is not asked about, if one of `prefixes` starts it.
+fn refused<'a>(value: Option<&str>, prefixes: &'a [Prefix]) -> Option<&'a str> {
+    let value = value?;
+    prefixes
+        .iter()
+        .find(|entry| value.starts_with(&entry.prefix))
+        .map(|entry| entry.why.as_str())
+}
+
 /// `text` percent-encoded for a URL or form: RFC 3986 unreserved characters kept.
 fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `text` percent-encoded for a URL path segment: unreserved characters, `:` and `@`
+/// kept (RFC 3986 `pchar`), so a segment can never gain a `/`, `?` or `#`.
+fn path_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~:@".contains(&byte) {
             out.push(byte as char);
         } else {
             out.push_str(&format!("%{byte:02X}"));
@@ -491,6 +524,16 @@ mod tests {
             identifier: None,
         };
         assert!(github.call(injected, now).is_err());
+        let Some(Plan::Ask(telegram)) = catalog.plan("telegram-bot-token") else {
+            panic!("telegram is verified");
+        };
+        let bot = |secret| Values {
+            secret,
+            identifier: None,
+        };
+        let path = |secret| telegram.call(bot(secret), now).unwrap().path_and_query;
+        assert_eq!(path("123456:AAx-y_z"), "/bot123456:AAx-y_z/getMe");
+        assert_eq!(path("1:a/../b?c#d"), "/bot1:a%2F..%2Fb%3Fc%23d/getMe");
         let Some(Plan::Ask(kakao)) = catalog.plan("kakaocloud-iam-secret-access-key") else {
             panic!("kakaocloud is verified");
         };
@@ -527,7 +570,20 @@ mod tests {
             .unwrap();
         assert_eq!(liveness, Liveness::Invalid);
         assert!(detail.unwrap().contains("not the access key ID's"));
-        assert!(aws.refuses(Some("ASIAXXXXXXXXXXXXXXXX")).is_some());
-        assert_eq!(aws.refuses(Some("AKIAXXXXXXXXXXXXXXXX")), None);
+        let pair = |identifier| Values {
+            secret: "s",
+            identifier: Some(identifier),
+        };
+        assert!(aws.refuses(pair("ASIAXXXXXXXXXXXXXXXX")).is_some());
+        assert_eq!(aws.refuses(pair("AKIAXXXXXXXXXXXXXXXX")), None);
+        let Some(Plan::Ask(vercel)) = catalog.plan("vercel-access-token") else {
+            panic!("vercel is verified");
+        };
+        let token = |secret| Values {
+            secret,
+            identifier: None,
+        };
+        assert!(vercel.refuses(token("vcr_x")).is_some());
+        assert_eq!(vercel.refuses(token("vcp_x")), None);
     }
 }

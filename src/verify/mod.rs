@@ -112,7 +112,11 @@ pub fn verify(findings: &mut [Finding], rules: &[Rule], options: &Options) {
             .as_ref()
             .filter(|_| verifier.needs_identifier())
             .map(|pair| pair.value.clone());
-        if let Some(why) = verifier.refuses(identifier.as_deref()) {
+        let values = Values {
+            secret: &finding.secret,
+            identifier: identifier.as_deref(),
+        };
+        if let Some(why) = verifier.refuses(values) {
             finding.verification = Some(unknown(why));
             continue;
         }

@@ -164,14 +164,83 @@ fn answer(host: &str, live: bool) -> (u16, &'static str, String) {
         ("objectstorage.kr-central-2.kakaocloud.com", false) => {
             json(403, "<Error><Code>InvalidAccessKeyId</Code></Error>")
         }
+        ("registry.npmjs.org", true) => json(200, r#"{"username":"ci"}"#),
+        ("api.heroku.com", false) => json(
+            401,
+            r#"{"id":"unauthorized","message":"Invalid credentials provided."}"#,
+        ),
+        ("api.mailgun.net", true) => json(
+            200,
+            r#"{"total_count":1,"items":[{"name":"mg.example.com"}]}"#,
+        ),
+        ("api.datadoghq.com", true) => json(200, r#"{"valid":true}"#),
+        ("api.datadoghq.com", false) => json(403, r#"{"errors":["Forbidden"]}"#),
+        ("api.telegram.org", true) => json(200, r#"{"ok":true,"result":{"id":1,"is_bot":true}}"#),
+        ("api.telegram.org", false) => json(
+            401,
+            r#"{"ok":false,"error_code":401,"description":"Unauthorized"}"#,
+        ),
+        ("api.linear.app", true) => json(200, r#"{"data":{"viewer":{"id":"u1"}}}"#),
+        ("api.linear.app", false) => json(
+            400,
+            r#"{"errors":[{"extensions":{"code":"AUTHENTICATION_ERROR"}}]}"#,
+        ),
+        ("api.notion.com", false) => json(
+            401,
+            r#"{"object":"error","status":401,"code":"unauthorized"}"#,
+        ),
+        ("api.cloudflare.com", true) => json(
+            200,
+            r#"{"success":true,"result":{"id":"t","status":"active"}}"#,
+        ),
+        ("api.figma.com", false) => json(403, r#"{"status":403,"err":"Invalid token"}"#),
+        ("api.vercel.com", false) => {
+            json(403, r#"{"error":{"code":"forbidden","invalidToken":true}}"#)
+        }
+        ("api.getpostman.com", false) => json(
+            401,
+            r#"{"error":{"name":"AuthenticationError","message":"Invalid API Key."}}"#,
+        ),
+        ("api.groq.com", false) => json(401, r#"{"error":{"code":"invalid_api_key"}}"#),
+        ("api.cohere.com", true) => json(200, r#"{"valid":true}"#),
+        ("api.x.ai", true) => json(
+            200,
+            r#"{"api_key_blocked":false,"api_key_disabled":false,"team_blocked":false}"#,
+        ),
+        ("api.x.ai", false) => json(400, r#"{"error":"Incorrect API key provided: xa***AB."}"#),
+        ("api.newrelic.com", true) => json(200, r#"{"data":{"actor":{"user":{"id":1}}}}"#),
+        ("api.travis-ci.com", false) => {
+            json(403, r#"{"@type":"error","error_type":"login_required"}"#)
+        }
         (_, true) => json(200, "{}"),
         (_, false) => json(401, "{}"),
     }
 }
 
-/// The catalog as the source tree holds it: each verifier's rules, host, and whether
-/// it verifies pairs only.
-fn catalog() -> Vec<(Vec<String>, String, bool)> {
+/// What a refusal by `host` proves: nothing where the provider has other regions or
+/// self-hosted instances whose tokens look the same.
+fn revoked_means(host: &str) -> &'static str {
+    const ONE_REGION_OF_SEVERAL: [&str; 10] = [
+        "gitlab.com",
+        "api.mailgun.net",
+        "api.datadoghq.com",
+        "api.cloudflare.com",
+        "sentry.io",
+        "api.mistral.ai",
+        "api.snyk.io",
+        "app.terraform.io",
+        "api.newrelic.com",
+        "api.pagerduty.com",
+    ];
+    if ONE_REGION_OF_SEVERAL.contains(&host) {
+        "unknown"
+    } else {
+        "invalid"
+    }
+}
+
+/// The catalog as the source tree holds it: each verifier's rules and host.
+fn catalog() -> Vec<(Vec<String>, String)> {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("src/verify/verifiers.toml"),
     )
@@ -194,8 +263,7 @@ fn catalog() -> Vec<(Vec<String>, String, bool)> {
                 .next()
                 .unwrap()
                 .to_owned();
-            let pairs = toml::to_string(verifier).unwrap().contains("{identifier}");
-            (rules, host, pairs)
+            (rules, host)
         })
         .collect()
 }
@@ -216,6 +284,30 @@ fn question_of(request: &Received) -> String {
         }
     }
     key
+}
+
+/// Why the catalog refuses to ask about some values (`unverifiable_identifiers`,
+/// `unverifiable_secrets`).
+fn refusals() -> Vec<String> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/verify/verifiers.toml"),
+    )
+    .unwrap();
+    let catalog: toml::Value = toml::from_str(&text).unwrap();
+    let mut whys = Vec::new();
+    for verifier in catalog["verifiers"].as_array().unwrap() {
+        for key in ["unverifiable_identifiers", "unverifiable_secrets"] {
+            for entry in verifier
+                .get(key)
+                .and_then(toml::Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                whys.push(entry["why"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    whys
 }
 
 /// Every example of every verified rule, a file each, in `dir`.
@@ -276,12 +368,18 @@ fn every_verifier_reads_live_revoked_garbage_rate_limited_and_slow_answers() {
     let catalog = catalog();
     let verified: BTreeSet<String> = catalog
         .iter()
-        .flat_map(|(rules, _, _)| rules.clone())
+        .flat_map(|(rules, _)| rules.clone())
         .collect();
-    let pair_only: BTreeSet<&String> = catalog
+    // A secret found without its identifier, or one whose prefix the catalog refuses
+    // (a temporary AWS key, a refresh token), is not asked about.
+    let refusals = refusals();
+    let unaskable = |detail: &str| {
+        detail.contains("without the identifier")
+            || refusals.iter().any(|why| detail.contains(why.as_str()))
+    };
+    let host_of: BTreeMap<String, String> = catalog
         .iter()
-        .filter(|(_, _, pairs)| *pairs)
-        .flat_map(|(rules, _, _)| rules)
+        .flat_map(|(rules, host)| rules.iter().map(|rule| (rule.clone(), host.clone())))
         .collect();
     let dir = tempfile::tempdir().unwrap();
     plant_examples(dir.path(), &verified);
@@ -304,16 +402,12 @@ fn every_verifier_reads_live_revoked_garbage_rate_limited_and_slow_answers() {
         if !verified.contains(rule) {
             return "unknown";
         }
-        // A secret found without its identifier, or a temporary AWS key without its
-        // session token, is not asked about.
-        let unaskable =
-            detail.contains("without the identifier") || detail.contains("session token");
-        if pair_only.contains(&rule.to_owned()) && unaskable {
+        if unaskable(detail) {
             return "unknown";
         }
         match mode {
             Mode::Live => "live",
-            Mode::Revoked => "invalid",
+            Mode::Revoked => revoked_means(&host_of[rule]),
             Mode::Garbage | Mode::Redirect => "unknown",
             Mode::RateLimited | Mode::Slow => "error",
         }
@@ -344,21 +438,19 @@ fn every_verifier_reads_live_revoked_garbage_rate_limited_and_slow_answers() {
         }
         let received = mock.received();
         // Each distinct secret once (three times when rate limited), on its own host.
-        let hosts: BTreeSet<&str> = catalog.iter().map(|(_, host, _)| host.as_str()).collect();
+        let hosts: BTreeSet<&str> = catalog.iter().map(|(_, host)| host.as_str()).collect();
         for request in &received {
             assert!(hosts.contains(request.host.as_str()), "{request:?}");
         }
         let verified_findings: BTreeSet<&str> = verdicts
             .iter()
-            .filter(|(_, (_, detail))| {
-                !detail.contains("without the identifier") && !detail.contains("session token")
-            })
+            .filter(|(_, (_, detail))| !unaskable(detail))
             .filter(|((rule, _), _)| verified.contains(rule))
             .map(|((rule, _), _)| rule.as_str())
             .collect();
         if mode == Mode::Live {
             asked_hosts.extend(received.iter().map(|request| request.host.clone()));
-            for (rules, host, _) in &catalog {
+            for (rules, host) in &catalog {
                 assert!(
                     asked_hosts.contains(host)
                         || !rules.iter().any(|r| verified_findings.contains(r.as_str())),
@@ -394,7 +486,7 @@ fn every_verifier_reads_live_revoked_garbage_rate_limited_and_slow_answers() {
         }
     }
     // Every verifier's host was asked at least once.
-    for (_, host, _) in &catalog {
+    for (_, host) in &catalog {
         assert!(
             asked_hosts.contains(host),
             "no example of {host}'s rules was verified"
@@ -558,5 +650,36 @@ fn a_commit_never_waits_on_the_network() {
         command.args(args);
         let err = stderr(&expect_exit(&mut command, 2));
         assert!(err.contains("does not verify findings"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn the_readme_says_what_each_verifier_sends_where() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/verify/verifiers.toml"),
+    )
+    .unwrap();
+    let catalog: toml::Value = toml::from_str(&text).unwrap();
+    for verifier in catalog["verifiers"].as_array().unwrap() {
+        let call = format!(
+            "`{} {}`",
+            verifier["method"].as_str().unwrap(),
+            verifier["url"].as_str().unwrap()
+        );
+        let rules: Vec<String> = verifier["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|rule| format!("`{}`", rule.as_str().unwrap()))
+            .collect();
+        let row = readme.lines().find(|line| {
+            line.starts_with("| ") && line.contains(&call) && line.contains(&rules[0])
+        });
+        let row = row.unwrap_or_else(|| panic!("README: no row for {call} and {}", rules[0]));
+        for rule in &rules {
+            assert!(row.contains(rule), "README: {call} does not name {rule}");
+        }
     }
 }
