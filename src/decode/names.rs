@@ -73,10 +73,10 @@ pub fn name_value_pairs(data: &[u8], keywords: Option<&[Range<usize>]>) -> View 
         pairs.extend(named_values(&XML_VALUE_THEN_KEY, data, 0..data.len()));
     }
     match keywords {
-        None => pairs.extend(named_values(&QUOTED_PAIR, data, 0..data.len())),
+        None => pairs.extend(quoted_pairs(data, 0..data.len())),
         Some(spans) => {
             for line in lines_holding(data, spans) {
-                pairs.extend(named_values(&QUOTED_PAIR, data, line));
+                pairs.extend(quoted_pairs(data, line));
             }
         }
     }
@@ -109,6 +109,28 @@ fn named_values(
             let value = shift(value.range());
             (!is_key(data, value.end)).then(|| (shift(name.range()), value))
         })
+}
+
+/// Quoted names beside quoted values within `within`, but for a value that reads as
+/// one more name: a list of identifiers (`["pagerduty-api-key", "pagerduty-user-token"]`)
+/// is not a name and its value.
+fn quoted_pairs(data: &[u8], within: Range<usize>) -> Vec<(Range<usize>, Range<usize>)> {
+    named_values(&QUOTED_PAIR, data, within)
+        .filter(|(_, value)| !reads_as_identifier(&data[value.start + 1..value.end - 1]))
+        .collect()
+}
+
+/// Whether `value` is written as identifiers are, and keys are not: lowercase words of
+/// letters joined by `-`, `_` or `.` (`user-token`, `read_only`, `app.name`).
+fn reads_as_identifier(value: &[u8]) -> bool {
+    let mut words = 0;
+    for word in value.split(|&byte| matches!(byte, b'-' | b'_' | b'.')) {
+        if word.is_empty() || !word.iter().all(u8::is_ascii_lowercase) {
+            return false;
+        }
+        words += 1;
+    }
+    words >= 2
 }
 
 /// The lines of `data` holding the `spans` (ordered by where they end), each once.
@@ -280,6 +302,17 @@ mod tests {
             text(code),
             "ApiToken: \"tok-1\"\napiToken: 'tok-2'\nAPI_TOKEN: \"tok-3\"\nAPI_TOKEN: \"tok-4\"\n"
         );
+    }
+
+    #[test]
+    fn a_list_of_identifiers_is_no_name_beside_its_value() {
+        let code = "rules = [\"pagerduty-api-key\", \"pagerduty-user-token\"]\n";
+        assert_eq!(text(code), "");
+        let pair = "Map.of(\"pagerduty_token\", \"4nV2UfA7-aWZNUYmZq_x\")\n";
+        assert_eq!(text(pair), "pagerduty_token: \"4nV2UfA7-aWZNUYmZq_x\"\n");
+        assert!(reads_as_identifier(b"read_only") && reads_as_identifier(b"app.name"));
+        assert!(!reads_as_identifier(b"token") && !reads_as_identifier(b"user-token-2"));
+        assert!(!reads_as_identifier(b"User-Token") && !reads_as_identifier(b"a--b"));
     }
 
     #[test]
