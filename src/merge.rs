@@ -164,7 +164,18 @@ pub fn merge_sarif(logs: &[Value]) -> Result<Merged, MergeError> {
     let mut stats = BTreeMap::new();
     let mut suppressed = BTreeMap::new();
     let mut successful = !missing;
+    let mut repositories = Repositories {
+        split,
+        items: Vec::new(),
+    };
     for run in &runs {
+        for repository in run["properties"]["repositories"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            repositories.add(repository);
+        }
         let own_rules = run["tool"]["driver"]["rules"]
             .as_array()
             .cloned()
@@ -207,6 +218,9 @@ pub fn merge_sarif(logs: &[Value]) -> Result<Merged, MergeError> {
         "toolExecutionNotifications": notifications.items,
     }]);
     run["properties"] = json!({ "stats": stats, "suppressed": suppressed });
+    if !repositories.items.is_empty() {
+        run["properties"]["repositories"] = json!(repositories.items);
+    }
     if !problems.is_empty() {
         run["properties"]["mergeProblems"] = json!(problems);
     }

@@ -152,6 +152,12 @@ impl Scanned {
             .as_ref()
             .filter(|_| !matches!(source, Source::Staged { .. }))
         {
+            if settings.report.progress_line && !outcome.findings.is_empty() {
+                eprintln!(
+                    "keyscan: asking the providers about {}…",
+                    counted(outcome.findings.len() as u64, "finding", "findings")
+                );
+            }
             verified(&mut outcome, settings.scan.engine.rules(), verifying);
         }
         if let Some(path) = &settings.legacy_baseline {
@@ -260,7 +266,16 @@ fn repositories(args: &GitArgs) -> Result<Vec<PathBuf>, Error> {
 fn sweep(args: &GitArgs, repos: Vec<PathBuf>) -> Result<Status, Error> {
     let mut sweep = Sweep::new();
     let mut fail_on = Vec::with_capacity(repos.len());
-    for repo in repos {
+    let report = report_settings(&args.common, None);
+    let total = repos.len();
+    for (at, repo) in repos.into_iter().enumerate() {
+        if report.progress_line {
+            eprintln!(
+                "keyscan: repository {} of {total}: {}",
+                at + 1,
+                printable(&repo.to_string_lossy())
+            );
+        }
         match history(args, &repo, UseBaseline::Yes) {
             Ok(scanned) => {
                 fail_on.push(scanned.settings.report.fail_on);
@@ -278,7 +293,6 @@ fn sweep(args: &GitArgs, repos: Vec<PathBuf>) -> Result<Status, Error> {
         }
     }
     let (rules, outcome) = sweep.finish();
-    let report = report_settings(&args.common, None);
     output::report_judged(&report, &rules, &outcome, |finding| {
         finding.repository.and_then(|index| fail_on[index])
     })

@@ -88,6 +88,24 @@ pub fn write(
     if let Some(shard) = outcome.shard {
         run["properties"]["shard"] = json!(shard.to_string());
     }
+    // A scan of several repositories: each one's summary, as JSON reports give it.
+    if !outcome.repositories.is_empty() {
+        let summaries: Vec<Value> = outcome
+            .repositories
+            .iter()
+            .zip(&repository_bases)
+            .map(|(repository, base)| {
+                json!({
+                    "path": repository.path.to_string_lossy(),
+                    "uriBaseId": base.id,
+                    "findings": repository.findings,
+                    "incomplete": repository.incomplete,
+                    "stats": repository.stats,
+                })
+            })
+            .collect();
+        run["properties"]["repositories"] = json!(summaries);
+    }
     let mut bases = serde_json::Map::new();
     for base in std::iter::once(&base).chain(&repository_bases) {
         if let Some(root) = &base.root {

@@ -227,6 +227,20 @@ fn each_format_names_the_repository_of_each_finding() {
         assert_eq!(base, expected);
         assert!(bases[base]["uri"].as_str().unwrap().starts_with("file:///"));
     }
+    let summaries = run["properties"]["repositories"].as_array().unwrap();
+    let bases: Vec<(&str, &str)> = summaries
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap(),
+                r["uriBaseId"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bases,
+        [("app", "REPO1"), ("infra", "REPO2"), ("docs", "REPO3")]
+    );
     let problems = crate::formats::validator_problems(&sarif_file);
     assert!(problems.is_empty(), "{problems:?}");
 }
@@ -355,21 +369,24 @@ fn the_parts_of_a_split_sweep_merge_into_the_whole_sweep() {
     let fleet = Fleet::new();
     let args = ["git", "app", "infra", "docs"];
     let (whole, _) = run_in(fleet.path(), &[&args[..], &["-f", "json"]].concat(), 1);
-    let parts: Vec<_> = (1..=3)
-        .map(|index| {
-            let file = fleet.path().join(format!("part-{index}.json"));
-            let shard = format!("{index}/3");
-            let mut command = keyscan();
-            command
-                .current_dir(fleet.path())
-                .args(args)
-                .args(["--shard", &shard, "-f", "json", "-o"])
-                .arg(&file);
-            let code = command.output().unwrap().status.code();
-            assert!(matches!(code, Some(0 | 1)), "part {shard}: {code:?}");
-            file
-        })
-        .collect();
+    let parts_in = |format: &str| -> Vec<std::path::PathBuf> {
+        (1..=3)
+            .map(|index| {
+                let file = fleet.path().join(format!("part-{index}.{format}"));
+                let shard = format!("{index}/3");
+                let mut command = keyscan();
+                command
+                    .current_dir(fleet.path())
+                    .args(args)
+                    .args(["--shard", &shard, "-f", format, "-o"])
+                    .arg(&file);
+                let code = command.output().unwrap().status.code();
+                assert!(matches!(code, Some(0 | 1)), "part {shard}: {code:?}");
+                file
+            })
+            .collect()
+    };
+    let parts = parts_in("json");
     let mut command = keyscan();
     command.arg("merge").args(&parts);
     let merged: Value = serde_json::from_str(&stdout(&expect_exit(&mut command, 1))).unwrap();
@@ -412,4 +429,52 @@ fn the_parts_of_a_split_sweep_merge_into_the_whole_sweep() {
         err.contains("they merge into JSON, JSON Lines or human text"),
         "{err}"
     );
+
+    // SARIF parts join into the whole sweep's results and summaries, valid for
+    // Microsoft's validator.
+    let whole_file = fleet.path().join("whole.sarif");
+    let mut command = keyscan();
+    command
+        .current_dir(fleet.path())
+        .args(args)
+        .args(["-f", "sarif", "-o"])
+        .arg(&whole_file);
+    expect_exit(&mut command, 1);
+    let whole: Value =
+        serde_json::from_str(&std::fs::read_to_string(&whole_file).unwrap()).unwrap();
+    let mut command = keyscan();
+    command.arg("merge").args(parts_in("sarif"));
+    let joined: Value = serde_json::from_str(&stdout(&expect_exit(&mut command, 1))).unwrap();
+    let results = |log: &Value| -> BTreeSet<String> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|result| {
+                let mut result = result.clone();
+                result.as_object_mut().unwrap().remove("ruleIndex");
+                result.to_string()
+            })
+            .collect()
+    };
+    assert_eq!(results(&joined), results(&whole));
+    let summaries = |log: &Value| -> Vec<(Value, Value, Value)> {
+        log["runs"][0]["properties"]["repositories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["path"].clone(),
+                    r["findings"].clone(),
+                    r["stats"]["files"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(summaries(&joined), summaries(&whole));
+    let file = fleet.path().join("joined.sarif");
+    std::fs::write(&file, joined.to_string()).unwrap();
+    let problems = crate::formats::validator_problems(&file);
+    assert!(problems.is_empty(), "{problems:?}");
 }
