@@ -243,3 +243,41 @@ fn ask(question: &Question, client: &Client, options: &Options, deadline: Instan
         attempt += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_asked_once_the_deadline_has_passed() {
+        let catalog = Catalog::builtin();
+        let Some(Plan::Ask(verifier)) = catalog.plan("github-pat") else {
+            panic!("github is verified");
+        };
+        let question = Question {
+            verifier,
+            secret: "ghp_x".to_owned(),
+            identifier: None,
+        };
+        // Nothing listens on port 1: were the call made, the answer would be another.
+        let options = Options {
+            deadline: Duration::ZERO,
+            via: Some("127.0.0.1:1".parse().unwrap()),
+            ..Options::default()
+        };
+        let answers = ask_all(&[question], &options);
+        assert_eq!(answers[0].liveness, Liveness::Error);
+        assert_eq!(
+            answers[0].detail,
+            "the verification deadline passed before an answer"
+        );
+    }
+
+    #[test]
+    fn loopback_is_the_only_stand_in_the_environment_can_name() {
+        let var = |value: &'static str| move |_: &str| Some(value.to_owned());
+        assert!(Options::from_env(var("127.0.0.1:8080")).is_ok());
+        assert!(Options::from_env(var("198.51.100.1:443")).is_err());
+        assert_eq!(Options::from_env(|_| None).unwrap().via, None);
+    }
+}
