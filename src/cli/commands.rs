@@ -229,9 +229,15 @@ fn repositories(args: &GitArgs) -> Result<Vec<PathBuf>, Error> {
             let mut text = String::new();
             io::stdin()
                 .lock()
-                .take(MAX_REPOSITORY_LIST)
+                .take(MAX_REPOSITORY_LIST + 1)
                 .read_to_string(&mut text)
                 .map_err(|err| Error::io("cannot read", list, err))?;
+            if text.len() as u64 > MAX_REPOSITORY_LIST {
+                return Err(Error::Usage(format!(
+                    "the list of repositories on standard input is over {MAX_REPOSITORY_LIST} \
+                     bytes; split it"
+                )));
+            }
             text
         } else {
             keyscan::files::read_text(list, MAX_REPOSITORY_LIST, None)
