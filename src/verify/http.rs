@@ -41,13 +41,18 @@ pub struct Client {
 impl Client {
     /// A client that sends calls to their hosts, or all of them to `via`, a loopback
     /// address ([`VIA_LOOPBACK`]).
+    /// Calls to the providers go through the proxy the environment names
+    /// (`HTTPS_PROXY`, `ALL_PROXY`, less `NO_PROXY`), as other tools' do; calls to
+    /// `via` never do.
     pub fn new(via: Option<SocketAddr>) -> Client {
-        let agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .user_agent(concat!("keyscan/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
+            .user_agent(concat!("keyscan/", env!("CARGO_PKG_VERSION")));
+        if via.is_some() {
+            config = config.proxy(None);
+        }
+        let agent = config.build().new_agent();
         Client { agent, via }
     }
 

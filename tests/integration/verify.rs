@@ -331,7 +331,11 @@ fn scan(dir: &Path, mock: &Mock, extra: &[&str], code: i32) -> (Value, String) {
         .arg(dir)
         .args(["--verify", "--no-config", "-f", "json"])
         .args(extra)
-        .env("KEYSCAN_VERIFY_VIA", &mock.address);
+        .env("KEYSCAN_VERIFY_VIA", &mock.address)
+        // A proxy the environment names is not used for the stand-in: were it, every
+        // call would fail.
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("ALL_PROXY", "http://127.0.0.1:9");
     let output = expect_exit(&mut command, code);
     (
         serde_json::from_str(&stdout(&output)).unwrap(),
