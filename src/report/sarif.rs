@@ -36,7 +36,13 @@ pub fn write(
         fired.dedup();
         fired
     };
-    let base = Base::new(&outcome.roots);
+    // In a scan of several repositories, notes name paths as given, from the working
+    // directory.
+    let base = if outcome.repositories.is_empty() {
+        Base::new(&outcome.roots)
+    } else {
+        Base::new(&[])
+    };
     // In a scan of several repositories, each one's paths are relative to its own
     // base, `REPO1`, `REPO2`, … in the order they were given.
     let repository_bases: Vec<Base> = outcome

@@ -312,6 +312,30 @@ fn a_repository_that_cannot_be_scanned_does_not_stop_the_others() {
         3
     );
 
+    // In SARIF the failed repository's notification names it from the working
+    // directory, even when only one other repository was scanned.
+    let (_, _) = run_in(
+        fleet.path(),
+        &["git", "app", "missing", "-f", "sarif", "-o", "two.sarif"],
+        2,
+    );
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(fleet.path().join("two.sarif")).unwrap())
+            .unwrap();
+    let run = &sarif["runs"][0];
+    let notification = &run["invocations"][0]["toolExecutionNotifications"][0];
+    let location = &notification["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "missing");
+    let base = location["uriBaseId"].as_str().unwrap();
+    let base_uri = run["originalUriBaseIds"][base]["uri"].as_str().unwrap();
+    let cwd = std::fs::canonicalize(fleet.path()).unwrap();
+    assert!(
+        base_uri
+            .trim_end_matches('/')
+            .ends_with(cwd.to_str().unwrap()),
+        "{base_uri}"
+    );
+
     // A usage error is every repository's: it stops the run before any scan.
     let (_, err) = run_in(fleet.path(), &["git", "app", "infra", "--shard", "3/2"], 2);
     assert!(!err.contains("not scanned"), "{err}");
