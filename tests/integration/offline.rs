@@ -102,6 +102,7 @@ fn no_mode_opens_a_network_connection_without_verify() {
     );
     repo.git(&["add", "staged.env"]);
     let report = work.path().join("report.json");
+    let baseline = work.path().join("baseline.json");
     let dir = repo.arg();
     let runs: Vec<(Vec<&str>, i32)> = vec![
         (vec![dir], 1),
@@ -114,6 +115,11 @@ fn no_mode_opens_a_network_connection_without_verify() {
             1,
         ),
         (vec!["merge", report.to_str().unwrap()], 1),
+        (vec!["baseline", dir, "-o", baseline.to_str().unwrap()], 0),
+        (
+            vec!["baseline", "git", dir, "-o", baseline.to_str().unwrap()],
+            0,
+        ),
         (vec!["rules", "list"], 0),
     ];
     for (args, code) in runs {

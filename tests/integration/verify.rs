@@ -489,6 +489,25 @@ fn every_verifier_reads_live_revoked_garbage_rate_limited_and_slow_answers() {
             );
         }
     }
+    // Nor in text with informational notes, or in SARIF.
+    mock.set(Mode::Revoked);
+    for format in [["-f", "human"], ["-f", "sarif"]] {
+        let mut command = keyscan();
+        command
+            .arg(dir.path())
+            .args(["--verify", "--no-config", "-v", "--color", "never"])
+            .args(format)
+            .env("KEYSCAN_VERIFY_VIA", &mock.address);
+        let output = expect_exit(&mut command, 1);
+        let text = stdout(&output) + &stderr(&output);
+        assert!(text.contains("invalid"), "{format:?}: no verdict shown");
+        for secret in &shown {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{format:?}: a secret is shown"
+            );
+        }
+    }
     // Every verifier's host was asked at least once.
     for (_, host) in &catalog {
         assert!(
