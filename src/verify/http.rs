@@ -115,22 +115,44 @@ impl Client {
     }
 }
 
-/// What went wrong, in fixed words: never the HTTP stack's own text.
+/// What went wrong, in fixed words: never the HTTP stack's own text, which could
+/// quote the request. An I/O error adds its kind ("connection refused", "network
+/// unreachable"), a fixed word of the standard library's; a name the resolver could
+/// not look up is said so.
 fn failure(err: &ureq::Error) -> String {
+    const NOT_FOUND: &str = "the host was not found (no network?)";
     match err {
-        ureq::Error::Timeout(_) => "timed out",
-        ureq::Error::HostNotFound => "the host was not found (no network?)",
-        ureq::Error::ConnectionFailed => "could not connect (no network?)",
-        ureq::Error::Io(_) => "the connection failed",
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => "the TLS handshake failed",
-        _ => "the request failed",
+        ureq::Error::Timeout(_) => "timed out".to_owned(),
+        ureq::Error::HostNotFound => NOT_FOUND.to_owned(),
+        ureq::Error::ConnectionFailed => "could not connect (no network?)".to_owned(),
+        // The standard library's resolver reports a failed lookup with this text and no
+        // kind of its own.
+        ureq::Error::Io(err) if err.to_string().starts_with("failed to lookup address") => {
+            NOT_FOUND.to_owned()
+        }
+        ureq::Error::Io(err) => format!("the connection failed: {}", err.kind()),
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => "the TLS handshake failed".to_owned(),
+        _ => "the request failed".to_owned(),
     }
-    .to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_are_said_in_fixed_words() {
+        let io = |err: std::io::Error| failure(&ureq::Error::Io(err));
+        let lookup =
+            std::io::Error::other("failed to lookup address information: Temporary failure");
+        assert_eq!(io(lookup), "the host was not found (no network?)");
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "secret-ish text");
+        assert_eq!(io(refused), "the connection failed: connection refused");
+        assert_eq!(
+            failure(&ureq::Error::HostNotFound),
+            "the host was not found (no network?)"
+        );
+    }
 
     #[test]
     fn only_loopback_addresses_stand_in_for_providers() {
