@@ -299,7 +299,8 @@ pub struct CommonArgs {
     /// --config).
     #[arg(long, overrides_with = "verify")]
     pub no_verify: bool,
-    /// Report only findings whose provider accepted the secret (implies --verify).
+    /// Report only findings whose provider accepted the secret (implies --verify); one
+    /// whose check failed is named in an error and the exit code is 2.
     #[arg(long)]
     pub only_live: bool,
     /// Longest wait, in seconds, for one provider's answer with --verify; what is not

@@ -73,8 +73,9 @@ pub fn print_notes(outcome: &Outcome, quiet: bool) {
     }
 }
 
-/// The last line on standard error when content went unscanned, whatever the format:
-/// how much, and that the findings cannot be trusted to be all there are.
+/// The last line on standard error when content went unscanned (or, with
+/// `--only-live`, a finding unchecked), whatever the format: how much, and that the
+/// findings cannot be trusted to be all there are.
 fn print_incomplete(outcome: &Outcome) {
     let unscanned = outcome
         .notes
@@ -88,8 +89,9 @@ fn print_incomplete(outcome: &Outcome) {
             &format!("{unscanned} paths were")
         };
         super::print_error(format_args!(
-            "incomplete result: {what} not scanned (errors above), so there may be secrets \
-             this report does not show. Fix or exclude what failed and scan again."
+            "incomplete result: {what} not scanned or not checked (errors above), so there \
+             may be secrets this report does not show. Fix or exclude what failed and scan \
+             again."
         ));
     }
 }

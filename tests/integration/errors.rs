@@ -228,7 +228,7 @@ fn a_path_too_long_to_open_is_named_and_the_result_is_marked_incomplete() {
         );
         assert!(
             err.trim_end().lines().last().unwrap().starts_with(
-                "keyscan: error: incomplete result: 1 path was not scanned (errors above)"
+                "keyscan: error: incomplete result: 1 path was not scanned or not checked (errors above)"
             ),
             "the closing line says the result has holes: {err}"
         );

@@ -563,6 +563,26 @@ fn a_secret_is_asked_about_once_and_only_live_keys_are_kept_with_only_live() {
     assert_eq!(report["suppressed"]["not-live"], 6);
     let (report, _) = scan(dir.path(), &mock, &["--only-live", "--no-suppress"], 1);
     assert_eq!(report["findings"].as_array().unwrap().len(), 6);
+    // A key whose check failed may be live: leaving it out makes the result incomplete,
+    // and each one is named.
+    mock.set(Mode::RateLimited);
+    let (report, err) = scan(dir.path(), &mock, &["--only-live"], 2);
+    assert!(report["findings"].as_array().unwrap().is_empty());
+    assert!(report["suppressed"].get("not-live").is_none(), "{report}");
+    let unchecked: Vec<&Value> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|note| {
+            note["message"]
+                .as_str()
+                .unwrap()
+                .contains("left out by --only-live")
+        })
+        .collect();
+    assert_eq!(unchecked.len(), 6, "{report}");
+    assert!(unchecked.iter().all(|note| note["level"] == "error"));
+    assert!(err.contains("incomplete result"), "{err}");
 
     // SARIF: a live key is an error ranked first, whatever its rule's severity.
     mock.set(Mode::Live);

@@ -84,22 +84,48 @@ impl Scanned {
 }
 
 /// Verifies `outcome`'s findings with their providers, and with `--only-live` keeps
-/// only the live ones (the others counted as suppressed, `not-live`).
+/// only the live ones: those the provider refused, or that have no verifier, are
+/// counted as suppressed (`not-live`); one whose check failed (no network, a timeout)
+/// may be live, so leaving it out makes the result incomplete, with a note at its path.
 fn verified(outcome: &mut Outcome, rules: &[Rule], verifying: &Verifying) {
     keyscan::verify::verify(&mut outcome.findings, rules, &verifying.options);
-    if verifying.only_live {
-        let before = outcome.findings.len();
-        outcome.findings.retain(|finding| {
-            finding
-                .verification
-                .as_ref()
-                .is_some_and(|verification| verification.liveness == Liveness::Live)
-        });
-        let dropped = (before - outcome.findings.len()) as u64;
-        if dropped > 0 {
-            *outcome.suppressed.entry(Mechanism::NotLive).or_default() += dropped;
-        }
+    if !verifying.only_live {
+        return;
     }
+    let mut not_live = 0;
+    let mut unchecked = Vec::new();
+    outcome.findings.retain(|finding| {
+        let Some(verification) = &finding.verification else {
+            not_live += 1;
+            return false;
+        };
+        match verification.liveness {
+            Liveness::Live => return true,
+            Liveness::Error => {
+                let commit = finding
+                    .origin
+                    .commit()
+                    .map(|commit| format!(" of commit {:.12}", commit.id))
+                    .unwrap_or_default();
+                unchecked.push(Note {
+                    level: Level::Error,
+                    path: finding.origin.path().to_path_buf(),
+                    message: format!(
+                        "line {}{commit}: the {} finding is left out by --only-live, though \
+                         its check failed ({}): it may be live; scan again when its provider \
+                         answers",
+                        finding.start.line, rules[finding.rule].id, verification.detail
+                    ),
+                });
+            }
+            Liveness::Invalid | Liveness::Unknown => not_live += 1,
+        }
+        false
+    });
+    if not_live > 0 {
+        *outcome.suppressed.entry(Mechanism::NotLive).or_default() += not_live;
+    }
+    outcome.notes.extend(unchecked);
 }
 
 /// `keyscan [scan] PATH...`
