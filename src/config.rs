@@ -76,8 +76,8 @@ pub const TEMPLATE: &str = r#"# keyscan configuration (https://github.com/keysca
 # Scan what decodes from a file too: UTF-16 text, base64 values, escaped JSON strings.
 # decode = true
 # Ask each finding's provider whether its secret still works, as --verify does. Read
-# only from a configuration given with --config: a scanned repository's own cannot
-# turn it on.
+# only from a configuration given with --config, or from your own
+# (~/.config/keyscan/config.toml): a scanned repository's own cannot turn it on.
 # verify = false
 "#;
 

@@ -22,6 +22,7 @@
 //! - [`merge`]: joins reports (the parts of a split scan) into one.
 //! - [`gitleaks`]: a gitleaks configuration translated into keyscan's own.
 //! - [`config`], [`hook`]: the configuration file and the plain git hook.
+//! - [`user_config`]: the user's own settings, which no scanned repository can set.
 //! - [`error`]: the one error type.
 
 pub mod config;
@@ -43,6 +44,7 @@ pub mod shard;
 pub mod source;
 pub mod sweep;
 pub mod text;
+pub mod user_config;
 pub mod verify;
 
 pub use error::Error;

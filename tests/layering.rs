@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["outcome"],
     &["engine", "source", "hook"],
     &["filter", "gitleaks"],
-    &["config"],
+    &["config", "user_config"],
     &["pipeline", "report", "merge", "sweep", "verify"],
 ];
 

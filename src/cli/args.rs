@@ -273,7 +273,8 @@ pub struct CommonArgs {
     /// Configuration file (default: the nearest .keyscan.toml at or above the scanned path).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
-    /// Use no configuration file.
+    /// Use no configuration file, neither the nearest .keyscan.toml nor your own
+    /// (~/.config/keyscan/config.toml).
     #[arg(long)]
     pub no_config: bool,
     /// Report only findings that are not in this baseline file.

@@ -20,7 +20,7 @@ use keyscan::rules::{RepositoryRules, RuleOptions, RuleSet, Severity, load_rule_
 use keyscan::shard::Shard;
 use keyscan::source::Limits;
 use keyscan::source::progress::Progress;
-use keyscan::{files, gitleaks, verify};
+use keyscan::{files, gitleaks, user_config, verify};
 
 use super::args::{ColorChoice, CommonArgs, ShardArgs, WalkArgs, switch};
 
@@ -97,13 +97,15 @@ fn salt_to_write(
 
 /// Resolves a scanning command's settings. The configuration is `--config`, else the
 /// nearest `.keyscan.toml` at or above `start`; relative finding paths are relative
-/// to `base`, which allowlisted path globs are matched from.
+/// to `base`, which allowlisted path globs are matched from. An `offline` scan never
+/// verifies, whatever a configuration says.
 pub fn resolve(
     common: &CommonArgs,
     walk: &WalkArgs,
     start: &Path,
     base: &Path,
     baseline: UseBaseline,
+    offline: bool,
 ) -> Result<Settings, Error> {
     let config = load_config(common.config.as_deref(), common.no_config, start)?;
     let shard = shard_in_force(&common.shard, |name| std::env::var(name).ok())?;
@@ -131,7 +133,11 @@ pub fn resolve(
         UseBaseline::No => (Accepted::default(), salt_to_write(common, in_force)?),
     };
     let mut warnings = gitleaks_differences(&config);
-    let verify = verifying(common, &config, &mut warnings)?;
+    let verify = if offline {
+        None
+    } else {
+        verifying(common, &config, &mut warnings)?
+    };
     let gitleaks_ignore = load_gitleaksignore(&config, base, &rules, &mut warnings)?;
     let suppressor = (!common.no_suppress).then(|| Suppressor {
         allowlist: config.allowlist.clone(),
@@ -208,9 +214,10 @@ pub fn report_settings(common: &CommonArgs, fail_on: Option<Severity>) -> Report
 }
 
 /// Verification, if `--verify` or `--only-live` asks for it, or `verify = true` in a
-/// configuration the user gave. The scanned repository's own configuration cannot
-/// turn it on (a warning says so when it tries): sending found secrets over the
-/// network is the user's decision.
+/// configuration the user gave with `--config`, else in the user's own configuration
+/// ([`user_config`]; not with `--no-config`). The scanned repository's own
+/// configuration cannot turn it on (a warning says so when it tries): sending found
+/// secrets over the network is the user's decision.
 fn verifying(
     common: &CommonArgs,
     config: &Config,
@@ -222,12 +229,23 @@ fn verifying(
             level: Level::Warning,
             path: config.path.clone().unwrap_or_default(),
             message: "`verify = true` is not honoured in a configuration found in the scanned \
-                      tree; use --verify, or give your own configuration with --config"
+                      tree; use --verify, give your own configuration with --config, or set \
+                      it in ~/.config/keyscan/config.toml"
                 .to_owned(),
         });
     }
-    let from_config = given && config.verify == Some(true);
-    let asked = common.only_live || switch(common.verify, common.no_verify).unwrap_or(from_config);
+    let preference = match config.verify.filter(|_| given) {
+        Some(verify) => Some(verify),
+        None if common.no_config => None,
+        None => match user_config::path(|name| std::env::var(name).ok()) {
+            Some(path) => user_config::load(&path)?.verify,
+            None => None,
+        },
+    };
+    let asked = common.only_live
+        || switch(common.verify, common.no_verify)
+            .or(preference)
+            .unwrap_or(false);
     if !asked {
         return Ok(None);
     }

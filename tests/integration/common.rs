@@ -11,6 +11,9 @@ use crate::exit_code::assert_exit_code;
 pub fn keyscan() -> Command {
     let mut command = Command::cargo_bin("keyscan").expect("keyscan binary is built");
     command.env_remove("NO_COLOR");
+    // The user's own configuration (which can turn verification on) is never the
+    // developer's: tests that want one set their own.
+    command.env("XDG_CONFIG_HOME", "/nonexistent/keyscan-tests");
     command
 }
 

@@ -683,6 +683,73 @@ fn verification_is_asked_for_by_the_user_never_by_the_scanned_repository() {
 }
 
 #[test]
+fn the_users_own_configuration_can_turn_verification_on() {
+    let repo = crate::git_repo::TestRepo::new();
+    let token = crate::common::fake_github_token(904);
+    repo.commit_file("app.env", &format!("GITHUB_TOKEN={token}\n"), "token");
+    write(
+        repo.path(),
+        "staged.env",
+        format!("TOKEN={}\n", crate::common::fake_github_token(905)),
+    );
+    repo.git(&["add", "staged.env"]);
+    let home = tempfile::tempdir().unwrap();
+    write(
+        &home.path().join("keyscan"),
+        "config.toml",
+        "[scan]\nverify = true\n",
+    );
+    let mock = Mock::start();
+    mock.set(Mode::Live);
+    let run = |args: &[&str], code: i32| {
+        let mut command = keyscan();
+        command
+            .current_dir(repo.path())
+            .args(args)
+            .env("XDG_CONFIG_HOME", home.path())
+            .env("KEYSCAN_VERIFY_VIA", &mock.address);
+        expect_exit(&mut command, code)
+    };
+    let status = |output: &std::process::Output| {
+        let report: Value = serde_json::from_str(&stdout(output)).unwrap();
+        report["findings"][0]["verification"]["status"].clone()
+    };
+    // On for a scan of a tree and of a history.
+    assert_eq!(status(&run(&[".", "-f", "json"], 1)), "live");
+    assert_eq!(status(&run(&["git", ".", "-f", "json"], 1)), "live");
+    let asked = mock.received().len();
+    assert!(asked > 0);
+    // A flag says otherwise; --no-config leaves every configuration out, the user's too.
+    assert_eq!(
+        status(&run(&[".", "-f", "json", "--no-verify"], 1)),
+        Value::Null
+    );
+    assert_eq!(
+        status(&run(&[".", "-f", "json", "--no-config"], 1)),
+        Value::Null
+    );
+    // A configuration given with --config decides before the user's own.
+    write(home.path(), "off.toml", "[scan]\nverify = false\n");
+    let off = home.path().join("off.toml");
+    let output = run(&[".", "-f", "json", "--config", off.to_str().unwrap()], 1);
+    assert_eq!(status(&output), Value::Null);
+    // A commit never waits on the network, and a baseline does not ask.
+    run(&["staged"], 1);
+    let baseline = home.path().join("baseline.json");
+    run(&["baseline", ".", "-o", baseline.to_str().unwrap()], 0);
+    assert_eq!(mock.received().len(), asked, "{:?}", mock.received());
+    // A setting that belongs to a project is an error naming the file and line.
+    write(
+        &home.path().join("keyscan"),
+        "config.toml",
+        "[scan]\nverify = true\ndecode = false\n",
+    );
+    let err = stderr(&run(&["."], 2));
+    assert!(err.contains("config.toml:3"), "{err}");
+    assert!(err.contains("only `[scan] verify`"), "{err}");
+}
+
+#[test]
 fn a_commit_never_waits_on_the_network() {
     for args in [
         &["staged", "--verify"][..],

@@ -37,7 +37,10 @@ impl Scanned {
         base: &Path,
         baseline: UseBaseline,
     ) -> Result<Scanned, Error> {
-        let settings = resolve(common, walk, start, base, baseline)?;
+        // A commit never waits on the network, and a baseline accepts findings whatever
+        // their provider says: neither verifies, whatever a configuration says.
+        let offline = matches!(source, Source::Staged { .. }) || baseline == UseBaseline::No;
+        let settings = resolve(common, walk, start, base, baseline, offline)?;
         let line = settings
             .report
             .progress_line
@@ -45,12 +48,7 @@ impl Scanned {
         let outcome = pipeline::scan(source, &settings.scan);
         drop(line);
         let mut outcome = outcome?;
-        // A commit never waits on the network, whatever a configuration says.
-        if let Some(verifying) = settings
-            .verify
-            .as_ref()
-            .filter(|_| !matches!(source, Source::Staged { .. }))
-        {
+        if let Some(verifying) = &settings.verify {
             if settings.report.progress_line && !outcome.findings.is_empty() {
                 eprintln!(
                     "keyscan: asking the providers about {}…",
