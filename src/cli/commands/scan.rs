@@ -131,6 +131,8 @@ pub(super) fn scan(args: &ScanArgs) -> Result<Status, Error> {
     scan_tree(args, UseBaseline::Yes)?.report()
 }
 
+/// Scans the files and directories `args` names (`-` for standard input); a path that
+/// does not exist is an error, with the command it may be a misspelling of.
 pub(super) fn scan_tree(args: &ScanArgs, baseline: UseBaseline) -> Result<Scanned, Error> {
     let stdin = |path: &PathBuf| path.as_os_str() == STDIN;
     if let Some(missing) = args
