@@ -10,7 +10,7 @@ use super::{ReportOptions, history, repository_of, shown};
 use crate::finding::{Finding, Liveness, Origin, Role};
 use crate::outcome::{Level, Outcome, Provenance};
 use crate::rules::{Rule, Severity};
-use crate::text::Position;
+use crate::text::{Position, percent_encode};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/keyscan/keyscan";
@@ -428,15 +428,7 @@ fn directory_uri(path: &Path) -> String {
 /// Percent-encodes a path for a URI, keeping `/` and unreserved characters.
 fn encode_path(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    percent_encode(&text, b"-._~/!$&'()*+,;=:@")
 }
 
 #[cfg(test)]

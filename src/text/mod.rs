@@ -1,12 +1,14 @@
 //! Text helpers every layer shares: positions in a blob (lines, columns, line bounds),
-//! escaping untrusted text for a terminal, redacting secrets, and counts in words. A leaf: it imports
+//! escaping untrusted text for a terminal, percent-encoding, redacting secrets, and counts in words. A leaf: it imports
 //! nothing of keyscan.
 
 mod escape;
+mod percent;
 mod position;
 mod redact;
 
 pub use escape::{printable, printable_message, without_values};
+pub use percent::{UNRESERVED, percent_encode, percent_encode_into};
 pub use position::{LineCursor, Position, line_bounds, line_of, next_line, positions};
 pub use redact::redact;
 

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::sigv4;
 use crate::finding::Liveness;
+use crate::text::{self, UNRESERVED};
 
 /// The catalog's text, compiled in so that nothing at run time can change it.
 const VERIFIERS: &str = include_str!("verifiers.toml");
@@ -406,31 +407,15 @@ fn refused<'a>(value: Option<&str>, prefixes: &'a [Prefix]) -> Option<&'a str> {
         .map(|entry| entry.why.as_str())
 }
 
-/// `text` percent-encoded for a URL or form: RFC 3986 unreserved characters kept.
+/// `text` percent-encoded for a URL query or form: RFC 3986 unreserved characters kept.
 fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    text::percent_encode(text, UNRESERVED)
 }
 
 /// `text` percent-encoded for a URL path segment: unreserved characters, `:` and `@`
 /// kept (RFC 3986 `pchar`), so a segment can never gain a `/`, `?` or `#`.
 fn path_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~:@".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    text::percent_encode(text, b"-._~:@")
 }
 
 /// `text` escaped to sit inside a JSON string.

@@ -27,6 +27,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
+use crate::text::{UNRESERVED, percent_encode_into};
+
 /// The algorithm name that starts the string to sign and the `Authorization` header.
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
@@ -391,16 +393,7 @@ fn canonical_uri(path: &str, s3: bool) -> String {
 /// Appends `bytes` URI-encoded the SigV4 way: `A-Z a-z 0-9 - . _ ~` as they are,
 /// every other byte as `%XX` with upper-case hex.
 fn uri_encode_into(bytes: &[u8], out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-    }
+    percent_encode_into(bytes, UNRESERVED, out);
 }
 
 /// Decodes `%XX` escapes; a `%` not followed by two hex digits is kept as it is.
